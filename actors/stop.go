@@ -12,11 +12,12 @@ import (
 func stopAll(as *actor.ActorSystem) error {
 	var pids []*actor.PID
 	for _, bucket := range as.ProcessRegistry.LocalPIDs.LocalPIDs {
-		for item := range bucket.IterBuffered() {
-			if _, ok := item.Val.(*actor.ActorProcess); ok {
-				pids = append(pids, as.NewLocalPID(item.Key))
+		// IterCb, unlike IterBuffered, starts no goroutine per shard.
+		bucket.IterCb(func(id string, p any) {
+			if _, ok := p.(*actor.ActorProcess); ok {
+				pids = append(pids, as.NewLocalPID(id))
 			}
-		}
+		})
 	}
 	if len(pids) > 0 {
 		w := &terminationWatcher{pending: make(map[string]struct{}, len(pids)), done: make(chan struct{})}

@@ -1,0 +1,63 @@
+package futures
+
+import (
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Notify subscribes the actor pid to f: when f completes, pid receives a
+// [*Completed] message in its mailbox (at once if f is already done), so the
+// actor learns of the outcome without blocking. sys is the system to send
+// from; nil means f's own system ([ErrNoSystem] if it has none). The
+// returned function withdraws the subscription if it has not fired yet.
+func Notify(sys *actor.ActorSystem, f Awaitable, pid *actor.PID) (unsubscribe func(), err error) {
+	c := f.base()
+	if sys == nil {
+		sys = c.sys
+	}
+	if sys == nil {
+		return nil, ErrNoSystem
+	}
+	if pid == nil {
+		return nil, ErrNilPID
+	}
+	s := pidSub{sys: sys, pid: pid}
+	c.subscribe(s, f)
+	return func() { c.removeSub(s) }, nil
+}
+
+func (f *Future[T]) notifyPID(pid *actor.PID) error {
+	_, err := Notify(f.sys, f, pid)
+	return err
+}
+
+// NotifySelf is [Notify] for the actor whose context ctx is: it receives a
+// [*Completed] message when f completes.
+func NotifySelf(ctx actor.Context, f Awaitable) (unsubscribe func()) {
+	unsubscribe, _ = Notify(ctx.ActorSystem(), f, ctx.Self())
+	return unsubscribe
+}
+
+// Await is what `await future` is in asyncio, for an actor: cont runs
+// inside the actor's own message processing, with ctx.Message() set back to
+// the message being handled when Await was called, once f completes. The
+// actor's mailbox is not blocked meanwhile: it goes on receiving other
+// messages. If the actor stops before f completes, cont never runs.
+//
+// Await rides on protoactor-go's reentrancy (ReenterAfter), so it needs no
+// middleware; it must be called from within the actor's Receive.
+func Await[T any](ctx actor.Context, f *Future[T], cont func(T, error)) {
+	if cont == nil {
+		return
+	}
+	// protoactor-go resumes an actor only through one of its own futures. It
+	// is used here as a private one-shot trigger, without a timeout: its
+	// known defects (a single woken waiter, a reply/timeout race) need a
+	// waiter or a timeout to show.
+	trigger := actor.NewFuture(ctx.ActorSystem(), -1)
+	ctx.ReenterAfter(trigger, func(any, error) {
+		v, err := f.Result(nil)
+		cont(v, err)
+	})
+	sys, pid := ctx.ActorSystem(), trigger.PID()
+	f.AddDoneCallback(func(*Future[T]) { sys.Root.Send(pid, struct{}{}) })
+}

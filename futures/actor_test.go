@@ -1,0 +1,109 @@
+package futures_test
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/actorfutures/actorfutures/futures"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNotifyDeliversCompletionToAnActor(t *testing.T) {
+	sys := newSystem(t)
+	sub, ch := probe(t, sys)
+	f := futures.New[string]() // no system of its own: Notify is given one
+	_, err := futures.Notify(sys.ActorSystem, f, sub)
+	require.NoError(t, err)
+	require.NoError(t, f.SetException(errBoom))
+	c := receive(t, ch).(*futures.Completed)
+	assert.Equal(t, futures.Finished, c.State)
+	assert.ErrorIs(t, c.Err, errBoom)
+	assert.Nil(t, c.Value)
+}
+
+func TestNotifyOnADoneFutureSendsAtOnce(t *testing.T) {
+	sys := newSystem(t)
+	sub, ch := probe(t, sys)
+	f := futures.NewIn[int](sys.ActorSystem)
+	f.Cancel()
+	_, err := futures.Notify(nil, f, sub)
+	require.NoError(t, err)
+	c := receive(t, ch).(*futures.Completed)
+	assert.Equal(t, futures.Cancelled, c.State)
+	assert.ErrorIs(t, c.Err, futures.ErrCancelled)
+}
+
+func TestNotifyUnsubscribe(t *testing.T) {
+	sys := newSystem(t)
+	sub, ch := probe(t, sys)
+	f := futures.NewIn[int](sys.ActorSystem)
+	unsubscribe, err := futures.Notify(nil, f, sub)
+	require.NoError(t, err)
+	unsubscribe()
+	require.NoError(t, f.SetResult(1))
+	sys.Root.Send(sub, "marker")
+	assert.Equal(t, "marker", receive(t, ch))
+}
+
+func TestNotifyBadInput(t *testing.T) {
+	sys := newSystem(t)
+	_, err := futures.Notify(nil, futures.New[int](), actor.NewPID("nonhost", "x"))
+	assert.ErrorIs(t, err, futures.ErrNoSystem)
+	_, err = futures.Notify(sys.ActorSystem, futures.New[int](), nil)
+	assert.ErrorIs(t, err, futures.ErrNilPID)
+}
+
+// awaiter is an actor that awaits a future when told "start" and keeps
+// answering "ping" meanwhile. Its state is touched only by its own message
+// processing: under -race, a continuation running elsewhere would show.
+type awaiter struct {
+	f       *futures.Future[int]
+	handled int
+	out     chan<- string
+}
+
+func (a *awaiter) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case string:
+		a.handled++
+		switch m {
+		case "start":
+			futures.Await(ctx, a.f, func(v int, err error) {
+				a.handled++
+				a.out <- "continued with " + ctx.Message().(string) + ", value " + strconv.Itoa(v)
+			})
+			a.out <- "awaiting"
+		case "ping":
+			a.out <- "pong"
+		}
+	}
+}
+
+func TestAwaitContinuesInsideTheActorWithoutBlockingIt(t *testing.T) {
+	sys := newSystem(t)
+	out := make(chan string, 8)
+	f := futures.NewIn[int](sys.ActorSystem)
+	a := &awaiter{f: f, out: out}
+	pid := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return a }))
+
+	sys.Root.Send(pid, "start")
+	assert.Equal(t, "awaiting", <-out)
+	sys.Root.Send(pid, "ping")
+	assert.Equal(t, "pong", <-out, "the mailbox is not blocked while awaiting")
+
+	require.NoError(t, f.SetResult(42))
+	assert.Equal(t, "continued with start, value 42", <-out,
+		"the continuation sees the message that started the await")
+}
+
+func TestAwaitADoneFuture(t *testing.T) {
+	sys := newSystem(t)
+	out := make(chan string, 8)
+	a := &awaiter{f: futures.Resolved(7), out: out}
+	pid := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return a }))
+	sys.Root.Send(pid, "start")
+	assert.Equal(t, "awaiting", <-out, "the continuation never runs before Receive returns")
+	assert.Equal(t, "continued with start, value 7", <-out)
+}

@@ -1,0 +1,25 @@
+package futures
+
+import "github.com/asynkron/protoactor-go/actor"
+
+// Awaitable is what every [Future] is, whatever its T: enough for [Wait],
+// [AsCompleted] and [Notify] to handle futures of different types together.
+// Only this package's futures implement it.
+type Awaitable interface {
+	// Done returns a channel closed when the future completes.
+	Done() <-chan struct{}
+	// State returns the future's state.
+	State() State
+	// IsDone reports whether the future is cancelled or finished.
+	IsDone() bool
+	// Cancel cancels a pending future (see [Future.Cancel]).
+	Cancel() bool
+	// Err returns the outcome error of a completed future, nil otherwise.
+	Err() error
+	// PID returns the future's address (see [Future.PID]).
+	PID() *actor.PID
+
+	base() *core
+}
+
+func (c *core) base() *core { return c }

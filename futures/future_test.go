@@ -1,0 +1,561 @@
+package futures_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/actorfutures/actorfutures/actors"
+	"github.com/actorfutures/actorfutures/futures"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var errBoom = errors.New("boom")
+
+// inState returns a future of the given state, the way CPython's
+// test_future builds PENDING_FUTURE, RUNNING_FUTURE and friends.
+func inState(t *testing.T, st futures.State) *futures.Future[int] {
+	t.Helper()
+	f := futures.New[int]()
+	switch st {
+	case futures.Running:
+		require.True(t, f.SetRunningOrNotifyCancel())
+	case futures.Cancelled:
+		require.True(t, f.Cancel())
+	case futures.Finished:
+		require.NoError(t, f.SetResult(42))
+	}
+	require.Equal(t, st, f.State())
+	return f
+}
+
+func TestNewFutureIsPending(t *testing.T) {
+	f := futures.New[string]()
+	assert.Equal(t, futures.Pending, f.State())
+	assert.False(t, f.IsDone())
+	assert.False(t, f.Cancelled())
+	assert.False(t, f.Running())
+	assert.NoError(t, f.Err())
+	_, ok := f.Value()
+	assert.False(t, ok)
+	select {
+	case <-f.Done():
+		t.Fatal("Done closed on a pending future")
+	default:
+	}
+}
+
+func TestZeroFutureIsUsable(t *testing.T) {
+	var f futures.Future[int]
+	require.NoError(t, f.SetResult(7))
+	v, err := f.Result(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 7, v)
+}
+
+func TestStateString(t *testing.T) {
+	tests := []struct {
+		give futures.State
+		want string
+	}{
+		{futures.Pending, "pending"},
+		{futures.Running, "running"},
+		{futures.Cancelled, "cancelled"},
+		{futures.Finished, "finished"},
+		{futures.State(9), "State(9)"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.give.String())
+	}
+}
+
+func TestCancel(t *testing.T) {
+	tests := []struct {
+		give      futures.State
+		wantOK    bool
+		wantState futures.State
+	}{
+		{give: futures.Pending, wantOK: true, wantState: futures.Cancelled},
+		{give: futures.Running, wantOK: false, wantState: futures.Running},
+		{give: futures.Cancelled, wantOK: true, wantState: futures.Cancelled},
+		{give: futures.Finished, wantOK: false, wantState: futures.Finished},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give.String(), func(t *testing.T) {
+			f := inState(t, tt.give)
+			assert.Equal(t, tt.wantOK, f.Cancel())
+			assert.Equal(t, tt.wantState, f.State())
+		})
+	}
+}
+
+func TestSettingADoneFutureIsInvalidState(t *testing.T) {
+	tests := []struct {
+		name string
+		give futures.State
+		set  func(*futures.Future[int]) error
+	}{
+		{"result after result", futures.Finished, func(f *futures.Future[int]) error { return f.SetResult(1) }},
+		{"exception after result", futures.Finished, func(f *futures.Future[int]) error { return f.SetException(errBoom) }},
+		{"result after cancel", futures.Cancelled, func(f *futures.Future[int]) error { return f.SetResult(1) }},
+		{"exception after cancel", futures.Cancelled, func(f *futures.Future[int]) error { return f.SetException(errBoom) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := inState(t, tt.give)
+			before, beforeErr := f.Result(context.Background())
+			err := tt.set(f)
+			require.ErrorIs(t, err, futures.ErrInvalidState)
+			after, afterErr := f.Result(context.Background())
+			assert.Equal(t, before, after, "the outcome must not be overwritten")
+			assert.Equal(t, beforeErr, afterErr)
+		})
+	}
+}
+
+func TestSetExceptionNilIsRefused(t *testing.T) {
+	f := futures.New[int]()
+	require.ErrorIs(t, f.SetException(nil), futures.ErrNilError)
+	assert.Equal(t, futures.Pending, f.State())
+}
+
+func TestSetRunningOrNotifyCancel(t *testing.T) {
+	tests := []struct {
+		give      futures.State
+		want      bool
+		wantState futures.State
+	}{
+		{give: futures.Pending, want: true, wantState: futures.Running},
+		{give: futures.Cancelled, want: false, wantState: futures.Cancelled},
+		{give: futures.Running, want: false, wantState: futures.Running},
+		{give: futures.Finished, want: false, wantState: futures.Finished},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give.String(), func(t *testing.T) {
+			f := inState(t, tt.give)
+			assert.Equal(t, tt.want, f.SetRunningOrNotifyCancel())
+			assert.Equal(t, tt.wantState, f.State())
+		})
+	}
+}
+
+func TestSetResultOnRunningFuture(t *testing.T) {
+	f := inState(t, futures.Running)
+	assert.True(t, f.Running())
+	require.NoError(t, f.SetResult(3))
+	v, ok := f.Value()
+	assert.True(t, ok)
+	assert.Equal(t, 3, v)
+	assert.False(t, f.Running())
+}
+
+func TestResult(t *testing.T) {
+	ctx := context.Background()
+	t.Run("value", func(t *testing.T) {
+		v, err := inState(t, futures.Finished).Result(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 42, v)
+	})
+	t.Run("exception", func(t *testing.T) {
+		f := futures.New[int]()
+		require.NoError(t, f.SetException(errBoom))
+		_, err := f.Result(ctx)
+		assert.ErrorIs(t, err, errBoom)
+		assert.Equal(t, errBoom, f.Err())
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		_, err := inState(t, futures.Cancelled).Result(ctx)
+		assert.ErrorIs(t, err, futures.ErrCancelled)
+	})
+	t.Run("nil context means no deadline", func(t *testing.T) {
+		f := futures.Resolved(5)
+		//nolint:staticcheck // a nil ctx is tolerated on purpose
+		v, err := f.Result(nil)
+		require.NoError(t, err)
+		assert.Equal(t, 5, v)
+	})
+	t.Run("expired context on a done future returns the outcome", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(ctx)
+		cancel()
+		v, err := futures.Resolved(8).Result(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 8, v)
+	})
+}
+
+func TestResultWaitsForAnotherGoroutine(t *testing.T) {
+	f := futures.New[string]()
+	go func() { _ = f.SetResult("later") }()
+	v, err := f.Result(timeout(t))
+	require.NoError(t, err)
+	assert.Equal(t, "later", v)
+}
+
+func TestResultTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := futures.New[int]()
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, err := f.Result(ctx)
+		assert.ErrorIs(t, err, futures.ErrTimeout)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		var te *futures.TimeoutError
+		assert.ErrorAs(t, err, &te)
+		assert.Equal(t, 10*time.Second, time.Since(start))
+		assert.Equal(t, futures.Pending, f.State(), "a timed-out wait leaves the future alone")
+	})
+}
+
+func TestResultCompletesBeforeTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := futures.New[int]()
+		go func() {
+			time.Sleep(2 * time.Second) // simulated work
+			_ = f.SetResult(1)
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		start := time.Now()
+		v, err := f.Result(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 1, v)
+		assert.Equal(t, 2*time.Second, time.Since(start))
+	})
+}
+
+func TestResultContextCancelled(t *testing.T) {
+	f := futures.New[int]()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errBoom)
+	_, err := f.Result(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, errBoom, "the cancellation cause is kept")
+	assert.NotErrorIs(t, err, futures.ErrTimeout)
+}
+
+func TestException(t *testing.T) {
+	ctx := context.Background()
+	t.Run("task error", func(t *testing.T) {
+		f := futures.Failed[int](errBoom)
+		taskErr, err := f.Exception(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, errBoom, taskErr)
+	})
+	t.Run("success", func(t *testing.T) {
+		taskErr, err := futures.Resolved(1).Exception(ctx)
+		require.NoError(t, err)
+		assert.NoError(t, taskErr)
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		taskErr, err := inState(t, futures.Cancelled).Exception(ctx)
+		assert.NoError(t, taskErr)
+		assert.ErrorIs(t, err, futures.ErrCancelled)
+	})
+	t.Run("timeout", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			_, err := futures.New[int]().Exception(ctx)
+			assert.ErrorIs(t, err, futures.ErrTimeout)
+		})
+	})
+}
+
+func TestDoneChannel(t *testing.T) {
+	f := futures.New[int]()
+	before := f.Done()
+	assert.Equal(t, before, f.Done(), "one channel per future while pending")
+	require.NoError(t, f.SetResult(1))
+	for _, ch := range []<-chan struct{}{before, f.Done()} {
+		select {
+		case <-ch:
+		default:
+			t.Fatal("Done not closed after completion")
+		}
+	}
+}
+
+func TestDoneChannelWakesEveryWaiter(t *testing.T) {
+	// protoactor-go's own future wakes only one of several waiters.
+	f := futures.New[int]()
+	const waiters = 50
+	var wg sync.WaitGroup
+	var woken atomic.Int32
+	for range waiters {
+		wg.Go(func() {
+			if v, err := f.Result(timeout(t)); err == nil && v == 9 {
+				woken.Add(1)
+			}
+		})
+	}
+	require.NoError(t, f.SetResult(9))
+	wg.Wait()
+	assert.Equal(t, int32(waiters), woken.Load())
+}
+
+func TestConcurrentSettersExactlyOneWins(t *testing.T) {
+	f := futures.New[int]()
+	var calls atomic.Int32
+	f.AddDoneCallback(func(*futures.Future[int]) { calls.Add(1) })
+	var wg sync.WaitGroup
+	var wins atomic.Int32
+	for i := range 16 {
+		wg.Go(func() {
+			var err error
+			switch i % 3 {
+			case 0:
+				err = f.SetResult(i)
+			case 1:
+				err = f.SetException(errBoom)
+			default:
+				if !f.Cancel() {
+					err = futures.ErrInvalidState
+				}
+			}
+			if err == nil {
+				wins.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	// Cancel on an already-cancelled future also reports true, so count
+	// only the transitions: one callback run means one completion.
+	assert.Equal(t, int32(1), calls.Load())
+	assert.GreaterOrEqual(t, wins.Load(), int32(1))
+	assert.True(t, f.IsDone())
+}
+
+func TestCallbacksRunInOrderBeforeSetReturns(t *testing.T) {
+	f := futures.New[int]()
+	var got []int
+	for i := range 3 {
+		f.AddDoneCallback(func(g *futures.Future[int]) {
+			require.Same(t, f, g)
+			got = append(got, i)
+		})
+	}
+	assert.Empty(t, got)
+	require.NoError(t, f.SetResult(1))
+	assert.Equal(t, []int{0, 1, 2}, got, "all callbacks ran, in order, before SetResult returned")
+}
+
+func TestCallbackAddedAfterDoneRunsAtOnce(t *testing.T) {
+	f := futures.Resolved(3)
+	ran := false
+	f.AddDoneCallback(func(*futures.Future[int]) { ran = true })
+	assert.True(t, ran, "the callback ran in the caller's goroutine before AddDoneCallback returned")
+}
+
+func TestCallbacksRunOnCancelAndException(t *testing.T) {
+	for _, complete := range []func(*futures.Future[int]){
+		func(f *futures.Future[int]) { f.Cancel() },
+		func(f *futures.Future[int]) { _ = f.SetException(errBoom) },
+	} {
+		f := futures.New[int]()
+		var seen futures.State
+		f.AddDoneCallback(func(f *futures.Future[int]) { seen = f.State() })
+		complete(f)
+		assert.Equal(t, f.State(), seen)
+	}
+}
+
+func TestCallbackMayUseItsOwnFuture(t *testing.T) {
+	f := futures.New[int]()
+	var nested bool
+	var result int
+	f.AddDoneCallback(func(f *futures.Future[int]) {
+		result, _ = f.Result(context.Background())
+		_ = f.Done()
+		assert.False(t, f.Cancel())
+		assert.ErrorIs(t, f.SetResult(2), futures.ErrInvalidState)
+		f.AddDoneCallback(func(*futures.Future[int]) { nested = true })
+	})
+	require.NoError(t, f.SetResult(1))
+	assert.Equal(t, 1, result)
+	assert.True(t, nested)
+}
+
+func TestPanickingCallbackIsLoggedAndOthersRun(t *testing.T) {
+	logger, logs := bufferLogger()
+	sys := newSystem(t, actors.WithLogger(logger))
+	f := futures.NewIn[int](sys.ActorSystem)
+	var after bool
+	f.AddDoneCallback(func(*futures.Future[int]) { panic("callback bug") })
+	f.AddDoneCallback(func(*futures.Future[int]) { after = true })
+	require.NoError(t, f.SetResult(1))
+	assert.True(t, after)
+	assert.Contains(t, logs.String(), "exception calling callback")
+	assert.Contains(t, logs.String(), "callback bug")
+}
+
+func TestNilCallbackIsIgnored(t *testing.T) {
+	f := futures.New[int]()
+	f.AddDoneCallback(nil)
+	require.NoError(t, f.SetResult(1))
+}
+
+func TestSet(t *testing.T) {
+	f := futures.New[int]()
+	require.NoError(t, f.Set(0, errBoom))
+	assert.ErrorIs(t, f.Err(), errBoom)
+	g := futures.New[int]()
+	require.NoError(t, g.Set(4, nil))
+	v, _ := g.Value()
+	assert.Equal(t, 4, v)
+}
+
+func TestResolvedAndFailed(t *testing.T) {
+	v, err := futures.Resolved("x").Result(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "x", v)
+	assert.ErrorIs(t, futures.Failed[int](errBoom).Err(), errBoom)
+	assert.ErrorIs(t, futures.Failed[int](nil).Err(), futures.ErrNilError)
+}
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		give *futures.Future[int]
+		want string
+	}{
+		{futures.New[int](), "Future[int](pending)"},
+		{futures.Resolved(3), "Future[int](finished returned 3)"},
+		{futures.Failed[int](errBoom), "Future[int](finished raised *errors.errorString)"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.give.String())
+	}
+	assert.Equal(t, "Future[error](pending)", futures.New[error]().String())
+}
+
+func TestInterrupt(t *testing.T) {
+	t.Run("pending is cancelled", func(t *testing.T) {
+		f := futures.New[int]()
+		assert.True(t, f.Interrupt())
+		assert.True(t, f.Cancelled())
+		assert.Equal(t, futures.ErrCancelled, f.Err())
+	})
+	t.Run("running without an interrupter cannot be stopped", func(t *testing.T) {
+		f := inState(t, futures.Running)
+		assert.False(t, f.Interrupt())
+		assert.Equal(t, futures.Running, f.State())
+	})
+	t.Run("finished", func(t *testing.T) {
+		assert.False(t, inState(t, futures.Finished).Interrupt())
+	})
+	t.Run("running task that gives up ends cancelled", func(t *testing.T) {
+		f := futures.New[int]()
+		ctx, cancel := context.WithCancel(context.Background())
+		var calls atomic.Int32
+		require.True(t, f.SetRunningInterruptible(futures.InterruptFunc(func() { calls.Add(1); cancel() })))
+		assert.True(t, f.Interrupt())
+		assert.True(t, f.Interrupt(), "a second request is accepted")
+		assert.Equal(t, int32(1), calls.Load(), "the interrupter runs once")
+		assert.True(t, f.Interrupted())
+		assert.Equal(t, futures.Running, f.State(), "the task decides when it stops")
+		require.NoError(t, f.SetException(ctx.Err()))
+		assert.True(t, f.Cancelled())
+		_, err := f.Result(context.Background())
+		assert.ErrorIs(t, err, futures.ErrCancelledWhileRunning)
+		assert.ErrorIs(t, err, futures.ErrCancelled)
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+	t.Run("running task that succeeds anyway keeps its result", func(t *testing.T) {
+		f := futures.New[int]()
+		require.True(t, f.SetRunningInterruptible(futures.InterruptFunc(func() {})))
+		assert.True(t, f.Interrupt())
+		require.NoError(t, f.SetResult(5))
+		v, err := f.Result(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, 5, v)
+	})
+}
+
+func TestCancelledWhileRunningIsDistinct(t *testing.T) {
+	assert.ErrorIs(t, futures.ErrCancelledWhileRunning, futures.ErrCancelled)
+	assert.NotErrorIs(t, futures.ErrCancelled, futures.ErrCancelledWhileRunning)
+}
+
+func TestRun(t *testing.T) {
+	t.Run("value", func(t *testing.T) {
+		f := futures.New[int]()
+		assert.Nil(t, futures.Run(f, func() (int, error) { return 6, nil }))
+		v, _ := f.Value()
+		assert.Equal(t, 6, v)
+	})
+	t.Run("error", func(t *testing.T) {
+		f := futures.New[int]()
+		futures.Run(f, func() (int, error) { return 0, errBoom })
+		assert.ErrorIs(t, f.Err(), errBoom)
+	})
+	t.Run("panic with a value", func(t *testing.T) {
+		f := futures.New[int]()
+		p := futures.Run(f, panicky)
+		require.NotNil(t, p)
+		var pe *futures.PanicError
+		require.ErrorAs(t, f.Err(), &pe)
+		assert.Same(t, p, pe)
+		assert.Equal(t, "kaput", pe.Value)
+		assert.Contains(t, string(pe.Stack), "panicky", "the stack shows where the task panicked")
+		assert.Contains(t, pe.Error(), "kaput")
+		assert.Contains(t, fmt.Sprintf("%+v", pe), "panicky")
+		assert.NoError(t, pe.Unwrap())
+	})
+	t.Run("panic with an error unwraps", func(t *testing.T) {
+		f := futures.New[int]()
+		futures.Run(f, func() (int, error) { panic(errBoom) })
+		assert.ErrorIs(t, f.Err(), errBoom)
+	})
+	t.Run("goexit fails the future", func(t *testing.T) {
+		f := futures.New[int]()
+		exited := make(chan struct{})
+		go func() {
+			defer close(exited)
+			futures.Run(f, func() (int, error) { runtime.Goexit(); return 0, nil })
+		}()
+		<-exited
+		assert.ErrorIs(t, f.Err(), futures.ErrGoexit)
+	})
+}
+
+func panicky() (int, error) { panic("kaput") }
+
+func TestGo(t *testing.T) {
+	t.Run("result", func(t *testing.T) {
+		f := futures.Go(context.Background(), func(context.Context) (string, error) { return "hi", nil })
+		v, err := f.Result(timeout(t))
+		require.NoError(t, err)
+		assert.Equal(t, "hi", v)
+	})
+	t.Run("interrupt stops a cooperative task", func(t *testing.T) {
+		started := make(chan struct{})
+		f := futures.Go(context.Background(), func(ctx context.Context) (int, error) {
+			close(started)
+			<-ctx.Done()
+			return 0, ctx.Err()
+		})
+		<-started
+		assert.False(t, f.Cancel(), "a running task cannot be cancelled the Python way")
+		assert.True(t, f.Interrupt())
+		_, err := f.Result(timeout(t))
+		assert.ErrorIs(t, err, futures.ErrCancelledWhileRunning)
+		assert.True(t, f.Cancelled())
+	})
+	t.Run("panic", func(t *testing.T) {
+		f := futures.Go(context.Background(), func(context.Context) (int, error) { panic("oops") })
+		_, err := f.Result(timeout(t))
+		var pe *futures.PanicError
+		assert.ErrorAs(t, err, &pe)
+	})
+	t.Run("nil function", func(t *testing.T) {
+		f := futures.Go[int](context.Background(), nil)
+		assert.ErrorIs(t, f.Err(), futures.ErrNilFunc)
+	})
+}

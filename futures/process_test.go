@@ -1,0 +1,236 @@
+package futures_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/actorfutures/actorfutures/actors"
+	"github.com/actorfutures/actorfutures/futures"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// registrySize counts the processes registered in sys.
+func registrySize(sys *actors.System) int {
+	n := 0
+	for _, bucket := range sys.ProcessRegistry.LocalPIDs.LocalPIDs {
+		n += bucket.Count()
+	}
+	return n
+}
+
+// probe is an actor that forwards every user message it receives to a
+// channel, for tests to read in order.
+func probe(t *testing.T, sys *actors.System) (*actor.PID, <-chan any) {
+	t.Helper()
+	ch := make(chan any, 64)
+	pid := sys.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
+		switch ctx.Message().(type) {
+		case *actor.Started, *actor.Stopping, *actor.Stopped, *actor.Restarting:
+			return
+		}
+		ch <- ctx.Message()
+	}))
+	return pid, ch
+}
+
+func receive(t *testing.T, ch <-chan any) any {
+	t.Helper()
+	select {
+	case m := <-ch:
+		return m
+	case <-timeout(t).Done():
+		t.Fatal("no message")
+		return nil
+	}
+}
+
+func TestPIDIsRegisteredLazilyAndReleasedOnCompletion(t *testing.T) {
+	sys := newSystem(t)
+	base := registrySize(sys)
+	f := futures.NewIn[int](sys.ActorSystem)
+	assert.Equal(t, base, registrySize(sys), "no registration before PID is asked for")
+	pid := f.PID()
+	require.NotNil(t, pid)
+	assert.Same(t, pid, f.PID(), "one address per future")
+	assert.Equal(t, base+1, registrySize(sys))
+	require.NoError(t, f.SetResult(1))
+	assert.Equal(t, base, registrySize(sys), "a completed future leaves the registry")
+}
+
+func TestPIDOfACompletedFutureIsNotRegistered(t *testing.T) {
+	sys := newSystem(t)
+	base := registrySize(sys)
+	f := futures.NewIn[int](sys.ActorSystem)
+	require.NoError(t, f.SetResult(1))
+	require.NotNil(t, f.PID())
+	assert.Equal(t, base, registrySize(sys))
+}
+
+func TestPIDWithoutSystemIsNil(t *testing.T) {
+	assert.Nil(t, futures.New[int]().PID())
+}
+
+func TestMessagesCompleteTheFuture(t *testing.T) {
+	tests := []struct {
+		name      string
+		give      any
+		wantState futures.State
+		wantValue int
+		wantErr   error
+	}{
+		{"SetResult pointer", &futures.SetResult{Value: 3}, futures.Finished, 3, nil},
+		{"SetResult value", futures.SetResult{Value: 4}, futures.Finished, 4, nil},
+		{"SetResult nil is the zero value", &futures.SetResult{}, futures.Finished, 0, nil},
+		{"SetException pointer", &futures.SetException{Err: errBoom}, futures.Finished, 0, errBoom},
+		{"SetException value", futures.SetException{Err: errBoom}, futures.Finished, 0, errBoom},
+		{"Cancel pointer", &futures.Cancel{}, futures.Cancelled, 0, futures.ErrCancelled},
+		{"Cancel value", futures.Cancel{}, futures.Cancelled, 0, futures.ErrCancelled},
+		{"wrong type", &futures.SetResult{Value: "three"}, futures.Finished, 0, futures.ErrWrongType},
+	}
+	sys := newSystem(t) // one per test: a protoactor system is costly to make
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := futures.NewIn[int](sys.ActorSystem)
+			sys.Root.Send(f.PID(), tt.give)
+			v, err := f.Result(timeout(t))
+			assert.Equal(t, tt.wantState, f.State())
+			assert.Equal(t, tt.wantValue, v)
+			if tt.wantErr == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestAnActorCompletesAFuture(t *testing.T) {
+	sys := newSystem(t)
+	worker := sys.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
+		if reply, ok := ctx.Message().(*actor.PID); ok {
+			ctx.Send(reply, &futures.SetResult{Value: "done by an actor"})
+		}
+	}))
+	f := futures.NewIn[string](sys.ActorSystem)
+	sys.Root.Send(worker, f.PID())
+	v, err := f.Result(timeout(t))
+	require.NoError(t, err)
+	assert.Equal(t, "done by an actor", v)
+}
+
+func TestRequestIsAcknowledged(t *testing.T) {
+	sys := newSystem(t)
+	f := futures.NewIn[int](sys.ActorSystem)
+	pid := f.PID()
+	replies, ch := probe(t, sys)
+
+	sys.Root.RequestWithCustomSender(pid, &futures.SetResult{Value: 1}, replies)
+	ack := receive(t, ch).(*futures.Ack)
+	assert.NoError(t, ack.Err)
+
+	// The same *PID still points at the process (protoactor caches it), so
+	// a second set is answered, with the reason it had no effect.
+	sys.Root.RequestWithCustomSender(pid, &futures.SetResult{Value: 2}, replies)
+	ack = receive(t, ch).(*futures.Ack)
+	assert.ErrorIs(t, ack.Err, futures.ErrInvalidState)
+
+	v, _ := f.Value()
+	assert.Equal(t, 1, v)
+}
+
+func TestUnknownMessageIsRefused(t *testing.T) {
+	sys := newSystem(t)
+	f := futures.NewIn[int](sys.ActorSystem)
+	replies, ch := probe(t, sys)
+	sys.Root.RequestWithCustomSender(f.PID(), "hello", replies)
+	ack := receive(t, ch).(*futures.Ack)
+	assert.ErrorIs(t, ack.Err, futures.ErrUnknownMessage)
+	assert.Equal(t, futures.Pending, f.State())
+}
+
+func TestMessagesAfterCompletionAreHarmless(t *testing.T) {
+	sys := newSystem(t)
+	f := futures.NewIn[int](sys.ActorSystem)
+	pid := f.PID()
+	sys.Root.Send(pid, &futures.SetResult{Value: 1})
+	sys.Root.Send(pid, &futures.SetResult{Value: 2})                         // cached process: refused
+	sys.Root.Send(actor.NewPID(pid.Address, pid.Id), &futures.Cancel{})      // fresh PID: dead letter
+	sys.Root.Send(actor.NewPID(pid.Address, pid.Id), &futures.SetResult{Value: 3}) // fresh PID: dead letter
+	v, err := f.Result(timeout(t))
+	require.NoError(t, err)
+	assert.Equal(t, 1, v)
+}
+
+func TestStoppingAFutureCancelsIt(t *testing.T) {
+	sys := newSystem(t)
+	f := futures.NewIn[int](sys.ActorSystem)
+	sys.Root.Stop(f.PID())
+	assert.True(t, f.Cancelled())
+}
+
+func TestSubscribeMessage(t *testing.T) {
+	sys := newSystem(t)
+	f := futures.NewIn[int](sys.ActorSystem)
+	sub, ch := probe(t, sys)
+	sys.Root.Send(f.PID(), &futures.Subscribe{Subscriber: sub})
+	require.NoError(t, f.SetResult(11))
+	c := receive(t, ch).(*futures.Completed)
+	assert.Equal(t, futures.Finished, c.State)
+	assert.Equal(t, 11, c.Value)
+	assert.NoError(t, c.Err)
+	assert.Same(t, f, c.Future.(*futures.Future[int]))
+	assert.True(t, c.PID.Equal(f.PID()))
+}
+
+func TestUnsubscribeMessage(t *testing.T) {
+	sys := newSystem(t)
+	f := futures.NewIn[int](sys.ActorSystem)
+	sub, ch := probe(t, sys)
+	sys.Root.Send(f.PID(), &futures.Subscribe{Subscriber: sub})
+	// A different *PID value for the same actor must match.
+	sys.Root.Send(f.PID(), &futures.Unsubscribe{Subscriber: actor.NewPID(sub.Address, sub.Id)})
+	require.NoError(t, f.SetResult(1))
+	sys.Root.Send(sub, "marker")
+	assert.Equal(t, "marker", receive(t, ch), "no Completed came before the marker")
+}
+
+func TestWatchingAFutureReportsTermination(t *testing.T) {
+	sys := newSystem(t)
+	f := futures.NewIn[int](sys.ActorSystem)
+	terminated := make(chan *actor.Terminated, 1)
+	sys.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
+		switch m := ctx.Message().(type) {
+		case *actor.Started:
+			ctx.Watch(f.PID())
+			ctx.Send(ctx.Self(), "watching")
+		case string:
+			_ = f.SetResult(1)
+		case *actor.Terminated:
+			terminated <- m
+		}
+	}))
+	select {
+	case m := <-terminated:
+		assert.True(t, m.Who.Equal(f.PID()))
+	case <-timeout(t).Done():
+		t.Fatal("no Terminated")
+	}
+}
+
+func TestRegistryIsUnchangedAfter100000AddressedFutures(t *testing.T) {
+	sys := newSystem(t)
+	base := registrySize(sys)
+	ctx := context.Background()
+	const n = 100_000
+	for i := range n {
+		f := futures.NewIn[int](sys.ActorSystem)
+		sys.Root.Send(f.PID(), &futures.SetResult{Value: i})
+		v, err := f.Result(ctx)
+		if err != nil || v != i {
+			t.Fatalf("future %d: %v, %v", i, v, err)
+		}
+	}
+	assert.Equal(t, base, registrySize(sys))
+}

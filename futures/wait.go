@@ -1,0 +1,165 @@
+package futures
+
+import (
+	"context"
+	"sync"
+)
+
+// ReturnWhen says when [Wait] returns.
+type ReturnWhen int
+
+const (
+	// FirstCompleted: when any future finishes or is cancelled.
+	FirstCompleted ReturnWhen = iota
+	// FirstException: when any future finishes with an error; if none
+	// does, when all are done (as AllCompleted). Cancellation is not an
+	// exception.
+	FirstException
+	// AllCompleted: when every future is done.
+	AllCompleted
+)
+
+func (r ReturnWhen) String() string {
+	switch r {
+	case FirstCompleted:
+		return "FIRST_COMPLETED"
+	case FirstException:
+		return "FIRST_EXCEPTION"
+	case AllCompleted:
+		return "ALL_COMPLETED"
+	}
+	return "ReturnWhen(?)"
+}
+
+// Wait waits for the futures in fs, Python's concurrent.futures.wait. It
+// returns the futures that are done and those that are not, each in the
+// order of fs, with duplicates counted once. It returns as soon as the
+// condition given by when holds; futures already done count at once, and a
+// future cancelled while pending counts as done the moment it is cancelled
+// (CPython only notices that when an executor dequeues it, gh-92001). When
+// ctx ends first, Wait returns what is done so far: like Python's timeout,
+// that is not an error.
+//
+// Wait starts no goroutine: it subscribes to each future's completion and
+// withdraws the subscriptions it no longer needs before it returns.
+func Wait[F Awaitable](ctx context.Context, fs []F, when ReturnWhen) (done, notDone []F) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	uniq := dedupe(fs)
+	w := newWaiter(when, len(uniq), false)
+	var subscribed []F
+	for _, f := range uniq {
+		c := f.base()
+		if !c.IsDone() && c.addSub(w) {
+			subscribed = append(subscribed, f)
+			continue
+		}
+		w.completed(f)
+	}
+	if len(subscribed) > 0 && !w.satisfied() {
+		select {
+		case <-w.signal:
+		case <-ctx.Done():
+		}
+	}
+	for _, f := range subscribed {
+		if !f.IsDone() {
+			f.base().removeSub(w)
+		}
+	}
+	for _, f := range uniq {
+		if f.IsDone() {
+			done = append(done, f)
+		} else {
+			notDone = append(notDone, f)
+		}
+	}
+	return done, notDone
+}
+
+// dedupe returns fs without repeats, in first-seen order, and without nils.
+func dedupe[F Awaitable](fs []F) []F {
+	seen := make(map[*core]struct{}, len(fs))
+	out := make([]F, 0, len(fs))
+	for _, f := range fs {
+		if any(f) == nil {
+			continue
+		}
+		c := f.base()
+		if c == nil {
+			continue
+		}
+		if _, ok := seen[c]; ok {
+			continue
+		}
+		seen[c] = struct{}{}
+		out = append(out, f)
+	}
+	return out
+}
+
+// waiter is the one subscriber Wait and AsCompleted attach to every future
+// they watch: completions are counted (and queued, for AsCompleted) under
+// its own lock, and the waiting goroutine is woken through a one-slot
+// channel only when its condition holds.
+type waiter struct {
+	mu        sync.Mutex
+	when      ReturnWhen
+	total     int
+	finished  int
+	exception bool
+	collect   bool
+	queue     []Awaitable
+	signal    chan struct{}
+}
+
+func newWaiter(when ReturnWhen, total int, collect bool) *waiter {
+	return &waiter{when: when, total: total, collect: collect, signal: make(chan struct{}, 1)}
+}
+
+func (w *waiter) completed(f Awaitable) {
+	w.mu.Lock()
+	w.finished++
+	if f.base().failedWithException() {
+		w.exception = true
+	}
+	if w.collect {
+		w.queue = append(w.queue, f)
+	}
+	fire := w.satisfiedLocked()
+	w.mu.Unlock()
+	if fire {
+		select {
+		case w.signal <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (w *waiter) satisfied() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.satisfiedLocked()
+}
+
+func (w *waiter) satisfiedLocked() bool {
+	switch {
+	case w.finished >= w.total:
+		return true
+	case w.when == FirstCompleted:
+		return w.finished > 0
+	case w.when == FirstException:
+		return w.exception
+	}
+	return false
+}
+
+// take removes and returns the queued completions.
+func (w *waiter) take() []Awaitable {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	q := w.queue
+	w.queue = nil
+	return q
+}
