@@ -39,7 +39,7 @@ type core struct {
 	state atomic.Int32 // a State; written under mu, read without it
 
 	mu          sync.Mutex
-	err         error        // outcome error; written once, before state turns final
+	err         error         // outcome error; written once, before state turns final
 	done        chan struct{} // made lazily by Done, closed at completion
 	subs        []subscriber  // fired once, in order, at completion
 	interrupter Interrupter   // set by SetRunningInterruptible

@@ -155,8 +155,8 @@ func TestMessagesAfterCompletionAreHarmless(t *testing.T) {
 	f := futures.NewIn[int](sys.ActorSystem)
 	pid := f.PID()
 	sys.Root.Send(pid, &futures.SetResult{Value: 1})
-	sys.Root.Send(pid, &futures.SetResult{Value: 2})                         // cached process: refused
-	sys.Root.Send(actor.NewPID(pid.Address, pid.Id), &futures.Cancel{})      // fresh PID: dead letter
+	sys.Root.Send(pid, &futures.SetResult{Value: 2})                               // cached process: refused
+	sys.Root.Send(actor.NewPID(pid.Address, pid.Id), &futures.Cancel{})            // fresh PID: dead letter
 	sys.Root.Send(actor.NewPID(pid.Address, pid.Id), &futures.SetResult{Value: 3}) // fresh PID: dead letter
 	v, err := f.Result(timeout(t))
 	require.NoError(t, err)
