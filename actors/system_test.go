@@ -162,3 +162,22 @@ func TestWrapAdoptsAUserSystem(t *testing.T) {
 	shutdown(t, sys)
 	assert.True(t, as.IsStopped())
 }
+
+func TestStopAndWait(t *testing.T) {
+	sys := actors.NewSystem()
+	defer shutdown(t, sys)
+	stopped := make(chan struct{})
+	pid := sys.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
+		if _, ok := ctx.Message().(*actor.Stopped); ok {
+			close(stopped)
+		}
+	}))
+	require.NoError(t, actors.StopAndWait(context.Background(), sys.ActorSystem, pid))
+	select {
+	case <-stopped:
+	default:
+		t.Fatal("StopAndWait returned before the actor stopped")
+	}
+	// Stopping an actor that is gone returns at once.
+	require.NoError(t, actors.StopAndWait(context.Background(), sys.ActorSystem, pid))
+}

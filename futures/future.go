@@ -148,13 +148,22 @@ func (c *core) failedWithException() bool {
 	return c.State() == Finished && c.err != nil
 }
 
-// wait blocks until the future is done or ctx ends.
-func (c *core) wait(ctx context.Context, what string) error {
+// wait blocks until the future self (whose core c is) is done or ctx ends.
+func (c *core) wait(ctx context.Context, self Awaitable, what string) error {
 	if c.IsDone() {
 		return nil
 	}
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if h := blockHook(ctx); h != nil {
+		done, err := h.Blocking(self)
+		if err != nil {
+			return err
+		}
+		if done != nil {
+			defer done()
+		}
 	}
 	select {
 	case <-c.Done():
@@ -225,7 +234,7 @@ func (f *Future[T]) Interrupted() bool {
 // error matching [ErrTimeout] and context.DeadlineExceeded (for a deadline)
 // or context.Canceled; the future is not affected.
 func (f *Future[T]) Result(ctx context.Context) (T, error) {
-	if err := f.wait(ctx, "waiting for result"); err != nil {
+	if err := f.wait(ctx, f, "waiting for result"); err != nil {
 		var zero T
 		return zero, err
 	}
@@ -237,7 +246,7 @@ func (f *Future[T]) Result(ctx context.Context) (T, error) {
 // is the error that prevented an answer: the future was cancelled, or ctx
 // ended.
 func (f *Future[T]) Exception(ctx context.Context) (taskErr, err error) {
-	if err := f.wait(ctx, "waiting for exception"); err != nil {
+	if err := f.wait(ctx, f, "waiting for exception"); err != nil {
 		return nil, err
 	}
 	if f.Cancelled() {

@@ -559,3 +559,32 @@ func TestGo(t *testing.T) {
 		assert.ErrorIs(t, f.Err(), futures.ErrNilFunc)
 	})
 }
+
+type hookFunc func(futures.Awaitable) (func(), error)
+
+func (h hookFunc) Blocking(f futures.Awaitable) (func(), error) { return h(f) }
+
+func TestBlockHookIsToldAndMayRefuse(t *testing.T) {
+	f := futures.New[int]()
+	var seen futures.Awaitable
+	var released bool
+	hook := hookFunc(func(a futures.Awaitable) (func(), error) {
+		seen = a
+		return func() { released = true }, nil
+	})
+	ctx := context.WithValue(timeout(t), futures.BlockHookKey{}, futures.BlockHook(hook))
+	go func() { _ = f.SetResult(1) }()
+	v, err := f.Result(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, v)
+	assert.Same(t, f, seen)
+	assert.True(t, released)
+
+	refuse := hookFunc(func(futures.Awaitable) (func(), error) { return nil, errBoom })
+	ctx = context.WithValue(timeout(t), futures.BlockHookKey{}, futures.BlockHook(refuse))
+	_, err = futures.New[int]().Result(ctx)
+	assert.ErrorIs(t, err, errBoom)
+	v, err = futures.Resolved(2).Result(ctx)
+	require.NoError(t, err, "a done future never blocks, so the hook is not asked")
+	assert.Equal(t, 2, v)
+}

@@ -1,0 +1,194 @@
+package pools
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/actorfutures/actorfutures/futures"
+)
+
+// job is one unit of work in an executor's queue. Its future is embedded
+// in it, so a task and its future are one allocation.
+type job interface {
+	// start marks the job running, as SetRunningOrNotifyCancel; false
+	// means it must not run (cancelled, or failed while queued).
+	start() bool
+	// run executes the job in this process and completes its future. A
+	// panic in the task is returned, after the future has failed with it.
+	run() *futures.PanicError
+	// fail completes the future of a job that will not run.
+	fail(err error)
+	// future returns the job's future.
+	future() futures.Awaitable
+	// interrupt asks a running job to stop (futures.Future.Interrupt).
+	interrupt()
+	// release frees what a job that will not run holds (a watch on its
+	// parent context).
+	release()
+}
+
+// blocker is told when a task blocks on a future: the executor running
+// it, which watches for deadlocks.
+type blocker interface {
+	blocking(f futures.Awaitable) (done func(), err error)
+}
+
+// task is a Go function submitted with [Submit], with its future and the
+// context it runs with.
+type task[T any] struct {
+	futures.Future[T]
+	fn  func(context.Context) (T, error)
+	ctx taskContext
+}
+
+func newTask[T any](ctx context.Context, fn func(context.Context) (T, error), owner blocker) *task[T] {
+	t := &task[T]{fn: fn}
+	t.ctx.parent = ctx
+	t.ctx.owner = owner
+	return t
+}
+
+// watchParent makes the parent context's end reach the task: a task still
+// queued is cancelled (or fails with a timeout, for a deadline) at once; a
+// running one has its context cancelled. It costs nothing for a parent
+// that is never done, such as context.Background().
+func (t *task[T]) watchParent() {
+	if t.ctx.parent.Done() == nil {
+		return
+	}
+	t.ctx.stopWatch = context.AfterFunc(t.ctx.parent, func() {
+		if t.endBeforeStart() {
+			return
+		}
+		if errorsIsDeadline(t.ctx.parent.Err()) {
+			t.ctx.deadline.Store(true)
+			t.ctx.cancel(t.ctx.parent.Err())
+			return
+		}
+		t.Future.Interrupt()
+	})
+}
+
+// endBeforeStart ends a task whose parent context is done, if it has not
+// started: cancelled, or failed with a timeout for a deadline.
+func (t *task[T]) endBeforeStart() bool {
+	if errorsIsDeadline(t.ctx.parent.Err()) {
+		// Claim the pending task (so no worker starts it), then fail it:
+		// SetException alone would also hit a task already running.
+		if !t.Future.SetRunningOrNotifyCancel() {
+			return false
+		}
+		_ = t.Future.SetException(queuedTimeout(t.ctx.parent))
+		return true
+	}
+	return t.Future.Cancel()
+}
+
+func (t *task[T]) start() bool {
+	return t.Future.SetRunningInterruptible(&t.ctx)
+}
+
+func (t *task[T]) release() { t.ctx.release() }
+
+func (t *task[T]) run() *futures.PanicError {
+	defer t.ctx.release()
+	return futures.Run(&t.Future, func() (T, error) {
+		v, err := t.fn(&t.ctx)
+		if err != nil && t.ctx.deadline.Load() {
+			err = runningTimeout(err)
+		}
+		return v, err
+	})
+}
+
+func (t *task[T]) fail(err error) {
+	t.ctx.release()
+	_ = t.Future.SetException(err)
+}
+
+func (t *task[T]) future() futures.Awaitable { return &t.Future }
+
+func (t *task[T]) interrupt() { t.Future.Interrupt() }
+
+// taskContext is the context.Context a task runs with: its parent's
+// values and deadline, cancelled when the parent ends or the task is
+// interrupted. It is part of the task's allocation and makes its Done
+// channel only if the task asks for it, so a task that never looks at its
+// context pays nothing for it.
+type taskContext struct {
+	parent    context.Context
+	owner     blocker
+	stopWatch func() bool // stops the parent watch; nil if none
+	deadline  atomic.Bool // the parent's deadline passed while running
+
+	mu   sync.Mutex
+	done chan struct{}
+	err  error
+}
+
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+func (c *taskContext) Deadline() (deadline time.Time, ok bool) { return c.parent.Deadline() }
+
+func (c *taskContext) Done() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done == nil {
+		if c.err != nil {
+			return closedChan
+		}
+		c.done = make(chan struct{})
+	}
+	return c.done
+}
+
+func (c *taskContext) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+func (c *taskContext) Value(key any) any {
+	if _, ok := key.(futures.BlockHookKey); ok && c.owner != nil {
+		return futures.BlockHook(c)
+	}
+	return c.parent.Value(key)
+}
+
+func (c *taskContext) String() string { return "pools.taskContext" }
+
+// Interrupt implements futures.Interrupter: Future.Interrupt cancels the
+// running task's context.
+func (c *taskContext) Interrupt() { c.cancel(context.Canceled) }
+
+// Blocking implements futures.BlockHook for the executor.
+func (c *taskContext) Blocking(f futures.Awaitable) (func(), error) {
+	return c.owner.blocking(f)
+}
+
+func (c *taskContext) cancel(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return
+	}
+	c.err = err
+	if c.done != nil {
+		close(c.done)
+	}
+}
+
+// release ends the context once the task is over, as a CancelFunc would,
+// and stops watching the parent.
+func (c *taskContext) release() {
+	if c.stopWatch != nil {
+		c.stopWatch()
+	}
+	c.cancel(context.Canceled)
+}

@@ -1,0 +1,95 @@
+package pools
+
+import (
+	"fmt"
+
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Messages between the pool, its router and its workers. They never leave
+// the process.
+type (
+	startWorkerMsg struct{}
+	wakeUpMsg      struct{}
+)
+
+var (
+	startWorker = &startWorkerMsg{}
+	wakeUp      = &wakeUpMsg{}
+)
+
+// router is the pool's router actor: the parent and supervisor of its
+// workers. The queue it routes from is shared with submitters under the
+// pool's lock (a message per task would cost microseconds); the router
+// starts workers, replaces stopped ones, and applies the supervision
+// strategy to crashed ones.
+type router struct {
+	pool     *ActorPool
+	slots    map[string]*workerSlot // by worker PID id
+	n        int
+	stopping bool
+}
+
+func (r *router) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Stopping:
+		// protoactor-go keeps delivering user messages to a stopping actor,
+		// and it waits for every child to stop, so a worker started now
+		// would never be stopped and the router would never finish.
+		r.stopping = true
+	case *startWorkerMsg:
+		if r.stopping {
+			r.pool.workerNotStarted()
+			return
+		}
+		r.spawn(ctx)
+	case *actor.Terminated:
+		w, ok := r.slots[m.Who.Id]
+		if !ok {
+			return
+		}
+		delete(r.slots, m.Who.Id)
+		if r.pool.workerStopped(w) {
+			r.spawn(ctx)
+		}
+	}
+}
+
+func (r *router) spawn(ctx actor.Context) {
+	r.n++
+	w := &workerSlot{}
+	props := actor.PropsFromProducer(func() actor.Actor { return &worker{pool: r.pool, slot: w} },
+		actor.WithDispatcher(goexitSafeDispatcher{throughput: 300}))
+	pid, err := ctx.SpawnNamed(props, fmt.Sprintf("worker-%d", r.n))
+	if err != nil {
+		r.pool.breakWith(fmt.Errorf("pools: starting a worker: %w", err))
+		return
+	}
+	r.slots[pid.Id] = w
+}
+
+// HandleFailure makes the router its workers' supervisor: protoactor-go
+// asks an actor that implements SupervisorStrategy before its props'. The
+// configured strategy decides; an escalation breaks the pool instead of
+// restarting the router, because the router's own state is the queue.
+func (r *router) HandleFailure(sys *actor.ActorSystem, sup actor.Supervisor, child *actor.PID,
+	rs *actor.RestartStatistics, reason any, message any) {
+	r.pool.failures.Add(1)
+	r.pool.strategy().HandleFailure(sys, &poolSupervisor{Supervisor: sup, pool: r.pool}, child, rs, reason, message)
+}
+
+// poolSupervisor lets the pool see what the strategy does to its workers.
+type poolSupervisor struct {
+	actor.Supervisor
+	pool *ActorPool
+}
+
+func (s *poolSupervisor) RestartChildren(pids ...*actor.PID) {
+	s.pool.restarts.Add(uint64(len(pids)))
+	s.Supervisor.RestartChildren(pids...)
+}
+
+func (s *poolSupervisor) EscalateFailure(reason any, _ any) {
+	s.pool.breakWith(fmt.Errorf("pools: worker failure escalated: %v", reason))
+	s.Supervisor.StopChildren(s.Supervisor.Children()...)
+}

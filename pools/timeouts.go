@@ -1,0 +1,22 @@
+package pools
+
+import (
+	"context"
+	"errors"
+
+	"github.com/actorfutures/actorfutures/futures"
+)
+
+func errorsIsDeadline(err error) bool { return errors.Is(err, context.DeadlineExceeded) }
+
+// queuedTimeout is the outcome of a task whose deadline passed before it
+// started: it never runs.
+func queuedTimeout(ctx context.Context) error {
+	return futures.NewTimeoutError("pools: deadline exceeded while queued", context.Cause(ctx))
+}
+
+// runningTimeout is the outcome of a task that failed after its deadline
+// passed while it ran; it wraps the task's own error.
+func runningTimeout(err error) error {
+	return futures.NewTimeoutError("pools: deadline exceeded while running: "+err.Error(), err)
+}

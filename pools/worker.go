@@ -1,0 +1,90 @@
+package pools
+
+import (
+	"fmt"
+
+	"github.com/actorfutures/actorfutures/futures"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// worker is one worker actor of an actor pool. It pulls tasks from the
+// pool's queue until the queue is empty, then sleeps until woken.
+type worker struct {
+	pool        *ActorPool
+	slot        *workerSlot
+	initialized bool
+}
+
+func (w *worker) Receive(ctx actor.Context) {
+	switch ctx.Message().(type) {
+	case *actor.Started:
+		w.pool.workerStarted(w.slot, ctx.Self())
+		if !w.initialize() {
+			return
+		}
+		w.drain(ctx)
+	case *wakeUpMsg:
+		if w.initialized || w.initialize() {
+			w.drain(ctx)
+		}
+	}
+}
+
+// initialize runs the pool's initializer once per incarnation of the
+// worker. A failure breaks the pool.
+func (w *worker) initialize() bool {
+	if w.initialized {
+		return true
+	}
+	if fn := w.pool.cfg.initializer; fn != nil {
+		if err := callInitializer(w.pool.cfg.baseContext, fn); err != nil {
+			w.pool.breakWith(fmt.Errorf("initializer failed: %w", err))
+			return false
+		}
+	}
+	w.initialized = true
+	return true
+}
+
+func (w *worker) drain(ctx actor.Context) {
+	for {
+		j := w.pool.next(w.slot)
+		if j == nil {
+			return
+		}
+		if !j.start() { // cancelled, or failed, while queued
+			j.release()
+			w.pool.completed.Add(1)
+			continue
+		}
+		if p := w.runOne(ctx, j); p != nil {
+			// The task's future already holds the panic. Crash the worker so
+			// that its supervisor sees the failure, and leave a wake-up in its
+			// mailbox so that, restarted or resumed, it goes on draining.
+			ctx.Send(ctx.Self(), wakeUp)
+			panic(p)
+		}
+	}
+}
+
+// runOne runs j and keeps the pool's books, even if the task calls
+// runtime.Goexit: the goroutine then dies here (the job's future has
+// already failed with futures.ErrGoexit), goexitSafeDispatcher carries on
+// with the mailbox in a new goroutine, and the wake-up sent here resumes
+// the drain.
+func (w *worker) runOne(ctx actor.Context, j job) (panicked *futures.PanicError) {
+	w.pool.running.Add(1)
+	w.slot.current.Store(&jobBox{j})
+	exited := true
+	defer func() {
+		w.slot.current.Store(nil)
+		w.pool.running.Add(-1)
+		w.pool.completed.Add(1)
+		if exited {
+			ctx.Send(ctx.Self(), wakeUp)
+		}
+	}()
+	panicked = j.run()
+	exited = false
+	return panicked
+}
