@@ -329,14 +329,16 @@ func TestInitializerRunsInEachWorker(t *testing.T) {
 	for _, g := range gates {
 		fs = append(fs, pools.Submit(context.Background(), p, g.task))
 	}
-	for _, g := range gates {
+	for _, g := range gates { // three tasks at once: three workers
 		g.waitStarted(t)
+	}
+	assert.Equal(t, int32(3), inits.Load(), "each worker initialized before its first task")
+	for _, g := range gates {
 		g.open()
 	}
 	for _, f := range fs {
 		value(t, f)
 	}
-	assert.Equal(t, int32(3), inits.Load())
 }
 
 func TestFailingInitializerBreaksThePool(t *testing.T) {
