@@ -39,8 +39,9 @@ type blocker interface {
 // context it runs with.
 type task[T any] struct {
 	futures.Future[T]
-	fn  func(context.Context) (T, error)
-	ctx taskContext
+	fn   func(context.Context) (T, error)
+	ctx  taskContext
+	spec *callSpec // what a registered task calls; nil for a closure
 }
 
 func newTask[T any](ctx context.Context, fn func(context.Context) (T, error), owner blocker) *task[T] {

@@ -49,6 +49,14 @@ func submit[T any](ctx context.Context, ex Executor, fn func(context.Context) (T
 	if fn == nil {
 		return futures.Failed[T](ErrNilFunc), ErrNilFunc
 	}
+	return submitJob(ctx, ex, func(owner blocker) *task[T] { return newTask(ctx, fn, owner) }, block)
+}
+
+// submitJob makes a task with newJob and queues it on ex.
+func submitJob[T any](ctx context.Context, ex Executor, newJob func(owner blocker) *task[T], block bool) (*futures.Future[T], error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if ex == nil {
 		return futures.Failed[T](ErrNilExecutor), ErrNilExecutor
 	}
@@ -56,7 +64,7 @@ func submit[T any](ctx context.Context, ex Executor, fn func(context.Context) (T
 	if b, ok := ex.(blocker); ok {
 		owner = b
 	}
-	t := newTask(ctx, fn, owner)
+	t := newJob(owner)
 	if err := ctx.Err(); err != nil { // never queued
 		t.endBeforeStart()
 		return &t.Future, t.Future.Err()
