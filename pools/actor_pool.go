@@ -54,11 +54,8 @@ type ActorPool struct {
 type workerSlot struct {
 	pid     *actor.PID // set by the worker when it starts, under the pool lock
 	idle    bool       // in ActorPool.idle; guarded by the pool lock
-	current atomic.Pointer[jobBox]
+	current job        // the job last taken, for InterruptRunning; pool lock
 }
-
-// jobBox lets an atomic.Pointer hold an interface.
-type jobBox struct{ j job }
 
 // NewActorPool starts an actor pool. It returns an error matching
 // [ErrInvalidOption] for bad options.
@@ -159,6 +156,7 @@ func (p *ActorPool) next(w *workerSlot) job {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	j, ok := p.queue.Pop()
+	w.current = j
 	if !ok {
 		if !w.idle {
 			w.idle = true
@@ -376,8 +374,8 @@ func (p *ActorPool) Shutdown(ctx context.Context, opts ...ShutdownOption) error 
 	var active []job
 	if sc.interruptActive {
 		for _, w := range p.slots {
-			if b := w.current.Load(); b != nil {
-				active = append(active, b.j)
+			if w.current != nil { // interrupting a job already done is harmless
+				active = append(active, w.current)
 			}
 		}
 	}

@@ -2,12 +2,12 @@ package pools_test
 
 import (
 	"context"
-	"runtime"
 	"slices"
 	"sync"
 	"testing"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/pybench"
 	"github.com/actorfutures/actorfutures/pools"
 )
 
@@ -132,4 +132,16 @@ func BenchmarkActorPoolMap(b *testing.B) {
 	}
 }
 
-var _ = runtime.NumCPU
+
+// Python's ThreadPoolExecutor with 2 workers, measured in the same run by
+// internal/pybench (skipped without python3). Each reports Python's ns per
+// task as its ns/op.
+func BenchmarkPythonThreadPoolSubmitAll(b *testing.B) {
+	pybench.Report(b, "thread", "ThreadPoolSubmitAll")
+}
+
+func BenchmarkPythonThreadPoolRoundTrip(b *testing.B) {
+	pybench.Report(b, "thread", "ThreadPoolRoundTrip")
+}
+
+func BenchmarkPythonThreadPoolMap(b *testing.B) { pybench.Report(b, "thread", "ThreadPoolMap") }

@@ -74,10 +74,8 @@ func (w *worker) drain(ctx actor.Context) {
 // the drain.
 func (w *worker) runOne(ctx actor.Context, j job) (panicked *futures.PanicError) {
 	w.pool.running.Add(1)
-	w.slot.current.Store(&jobBox{j})
 	exited := true
 	defer func() {
-		w.slot.current.Store(nil)
 		w.pool.running.Add(-1)
 		w.pool.completed.Add(1)
 		if exited {
