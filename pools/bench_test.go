@@ -132,7 +132,6 @@ func BenchmarkActorPoolMap(b *testing.B) {
 	}
 }
 
-
 // Python's ThreadPoolExecutor with 2 workers, measured in the same run by
 // internal/pybench (skipped without python3). Each reports Python's ns per
 // task as its ns/op.
