@@ -1,9 +1,30 @@
 package pools_test
 
 import (
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/actorfutures/actorfutures/internal/leaktest"
 )
 
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
+// childEnv names the mode in which a test re-executes its own binary as a
+// child process (a remote node, a crashing worker, ...). Each test file
+// that needs one adds its mode to childModes in an init function.
+const childEnv = "POOLS_TEST_CHILD"
+
+// childModes are the programs the test binary runs instead of the tests
+// when started with childEnv set; the int is the exit code.
+var childModes = map[string]func() int{}
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(childEnv); mode != "" {
+		run, ok := childModes[mode]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "unknown %s=%q\n", childEnv, mode)
+			os.Exit(2)
+		}
+		os.Exit(run())
+	}
+	leaktest.VerifyTestMain(m)
+}
