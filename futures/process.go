@@ -120,6 +120,15 @@ func (f *Future[T]) handle(msg any) error {
 		return nil
 	case *actor.DeadLetterResponse:
 		return nil
+	case Completion:
+		return m.CompleteFuture(f)
+	case SubscribeRequest:
+		pid := m.SubscriberPID()
+		if pid == nil {
+			return ErrNilPID
+		}
+		f.subscribe(customSub{pidSub: pidSub{sys: f.sys, pid: pid}, build: m.CompletionMessage}, f)
+		return nil
 	default:
 		return fmt.Errorf("%w %T", ErrUnknownMessage, msg)
 	}
@@ -164,8 +173,13 @@ type pidSub struct {
 func (s pidSub) completed(f Awaitable) { s.sys.Root.Send(s.pid, completedMessage(f)) }
 
 func (s pidSub) sameAs(o subscriber) bool {
-	t, ok := o.(pidSub)
-	return ok && samePID(s.pid, t.pid)
+	switch t := o.(type) {
+	case pidSub:
+		return samePID(s.pid, t.pid)
+	case customSub:
+		return samePID(s.pid, t.pid)
+	}
+	return false
 }
 
 // watcher sends *actor.Terminated to an actor that watched the future.

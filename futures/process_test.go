@@ -2,6 +2,9 @@ package futures_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/actorfutures/actorfutures/actors"
@@ -233,4 +236,48 @@ func TestRegistryIsUnchangedAfter100000AddressedFutures(t *testing.T) {
 		}
 	}
 	assert.Equal(t, base, registrySize(sys))
+}
+
+// wireResult stands for a transport's own completion message: a result
+// encoded as text, decoded into the future's type.
+type wireResult struct{ text string }
+
+func (w *wireResult) CompleteFuture(t futures.Target) error {
+	return t.SetDecoded(func(ptr any) error {
+		p, ok := ptr.(*int)
+		if !ok {
+			return errors.New("wire: not an int future")
+		}
+		n, err := strconv.Atoi(w.text)
+		*p = n
+		return err
+	})
+}
+
+// wireSubscribe stands for a transport's own subscription message.
+type wireSubscribe struct{ pid *actor.PID }
+
+type wireCompleted struct{ summary string }
+
+func (w *wireSubscribe) SubscriberPID() *actor.PID { return w.pid }
+func (w *wireSubscribe) CompletionMessage(c *futures.Completed) any {
+	return &wireCompleted{summary: fmt.Sprintf("%s %v %v", c.State, c.Value, c.Err)}
+}
+
+func TestTransportMessagesCompleteAndSubscribe(t *testing.T) {
+	sys := newSystem(t)
+	sub, ch := probe(t, sys)
+	f := futures.NewIn[int](sys.ActorSystem)
+	sys.Root.Send(f.PID(), &wireSubscribe{pid: sub})
+	sys.Root.Send(f.PID(), &wireResult{text: "12"})
+	v, err := f.Result(timeout(t))
+	require.NoError(t, err)
+	assert.Equal(t, 12, v)
+	assert.Equal(t, &wireCompleted{summary: "finished 12 <nil>"}, receive(t, ch))
+
+	g := futures.NewIn[int](sys.ActorSystem)
+	sys.Root.Send(g.PID(), &wireResult{text: "twelve"})
+	_, err = g.Result(timeout(t))
+	var numErr *strconv.NumError
+	assert.ErrorAs(t, err, &numErr, "an undecodable payload fails the future with the decode error")
 }
