@@ -297,9 +297,9 @@ func (p *ActorPool) blocking(f futures.Awaitable) (func(), error) {
 }
 
 // idleLocked reports whether nothing is queued or running and every
-// worker has gone idle.
+// worker has gone idle (or the pool is broken, when workers may never).
 func (p *ActorPool) idleLocked() bool {
-	return p.queue.Len() == 0 && p.running.Load() == 0 && len(p.idle) == p.workers
+	return p.queue.Len() == 0 && p.running.Load() == 0 && (len(p.idle) == p.workers || p.broken != nil)
 }
 
 // signalIdleLocked wakes WaitIdle callers if the pool is idle.

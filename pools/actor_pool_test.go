@@ -354,6 +354,7 @@ func TestFailingInitializerBreaksThePool(t *testing.T) {
 	assert.ErrorIs(t, err, pools.ErrBrokenExecutor, "a broken pool refuses new work")
 	var be *pools.BrokenError
 	assert.ErrorAs(t, err, &be)
+	require.NoError(t, p.WaitIdle(timeout(t)), "a broken pool with nothing running is idle")
 }
 
 func TestPanickingInitializerBreaksThePool(t *testing.T) {
