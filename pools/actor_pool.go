@@ -2,14 +2,8 @@ package pools
 
 import (
 	"context"
-	"fmt"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/actorfutures/actorfutures/actors"
-	"github.com/actorfutures/actorfutures/futures"
-	"github.com/actorfutures/actorfutures/internal/queue"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -23,38 +17,8 @@ import (
 // task that panics fails its own future with a *futures.PanicError; its
 // worker crashes, its supervisor restarts it, and the pool goes on.
 type ActorPool struct {
-	cfg    config
-	sys    *actors.System
-	ownSys bool
-	router *actor.PID
-
-	mu       sync.Mutex
-	queue    queue.Queue[job]
-	idle     []*workerSlot // LIFO: the most recently idle worker is warmest
-	workers  int           // started or starting, not yet stopped
-	slots    []*workerSlot // every live worker, for interrupts
-	blocked  int           // workers waiting for a future queued in this pool
-	room     chan struct{} // closed when a bounded queue frees a place
-	shutdown bool
-	broken   error
-	drained  chan struct{} // closed once shut down with nothing queued or running
-	idleCh   chan struct{} // made by WaitIdle, closed when the pool is idle
-
-	running   atomic.Int64
-	completed atomic.Uint64
-	failures  atomic.Uint64
-	restarts  atomic.Uint64
-
-	finishOnce sync.Once
-	terminated chan struct{} // closed when every actor of the pool stopped
-}
-
-// workerSlot is the pool's record of one worker; it outlives restarts of
-// the worker's actor.
-type workerSlot struct {
-	pid     *actor.PID // set by the worker when it starts, under the pool lock
-	idle    bool       // in ActorPool.idle; guarded by the pool lock
-	current job        // the job last taken, for InterruptRunning; pool lock
+	*dispatch
+	cfg config
 }
 
 // NewActorPool starts an actor pool. It returns an error matching
@@ -67,284 +31,11 @@ func NewActorPool(opts ...Option) (*ActorPool, error) {
 	if !cfg.maxWorkersSet {
 		cfg.maxWorkers = defaultActorWorkers()
 	}
-	p := &ActorPool{cfg: cfg, drained: make(chan struct{}), terminated: make(chan struct{})}
-	p.sys = cfg.system
-	if p.sys == nil {
-		var sysOpts []actors.Option
-		if cfg.logger != nil {
-			sysOpts = append(sysOpts, actors.WithLogger(cfg.logger))
-		}
-		p.sys, p.ownSys = actors.NewSystem(sysOpts...), true
-	}
-	r := &router{pool: p, slots: map[string]*workerSlot{}}
-	props := actor.PropsFromProducer(func() actor.Actor { return r })
-	p.router, err = p.sys.Root.SpawnNamed(props, cfg.namePrefix+p.sys.ProcessRegistry.NextId())
-	if err != nil {
-		if p.ownSys {
-			_ = p.sys.Shutdown(context.Background())
-		}
-		return nil, fmt.Errorf("pools: starting the router: %w", err)
+	p := &ActorPool{dispatch: newDispatch(cfg, ErrBrokenExecutor), cfg: cfg}
+	if err := p.startRouter(cfg.namePrefix, &router{pool: p, slots: map[string]*workerSlot{}}); err != nil {
+		return nil, err
 	}
 	return p, nil
-}
-
-// System returns the actor system the pool's actors live in.
-func (p *ActorPool) System() *actors.System { return p.sys }
-
-// Router returns the PID of the pool's router actor.
-func (p *ActorPool) Router() *actor.PID { return p.router }
-
-// MaxWorkers returns the most workers the pool runs at once.
-func (p *ActorPool) MaxWorkers() int { return p.cfg.maxWorkers }
-
-// enqueue queues j and wakes or starts a worker for it. With a bounded
-// queue that is full, it waits for room within ctx if block is set.
-func (p *ActorPool) enqueue(ctx context.Context, j job, block bool) error {
-	p.mu.Lock()
-	for {
-		if p.shutdown {
-			p.mu.Unlock()
-			return ErrShutdown
-		}
-		if p.broken != nil {
-			p.mu.Unlock()
-			return p.broken
-		}
-		if p.cfg.queueSize == 0 || p.queue.Len() < p.cfg.queueSize {
-			break
-		}
-		if !block {
-			p.mu.Unlock()
-			return ErrQueueFull
-		}
-		if p.room == nil {
-			p.room = make(chan struct{})
-		}
-		room := p.room
-		p.mu.Unlock()
-		select {
-		case <-room:
-		case <-ctx.Done():
-			return fmt.Errorf("pools: waiting for room in the queue: %w", context.Cause(ctx))
-		}
-		p.mu.Lock()
-	}
-	p.queue.Push(j)
-	var wake *workerSlot
-	spawn := false
-	if n := len(p.idle); n > 0 {
-		wake = p.idle[n-1]
-		p.idle = p.idle[:n-1]
-		wake.idle = false
-	} else if p.workers < p.cfg.maxWorkers {
-		p.workers++
-		spawn = true
-	}
-	p.mu.Unlock()
-
-	switch {
-	case wake != nil:
-		p.sys.Root.Send(wake.pid, wakeUp)
-	case spawn:
-		p.sys.Root.Send(p.router, startWorker)
-	}
-	return nil
-}
-
-// next gives worker w its next job, or records w as idle and returns nil.
-func (p *ActorPool) next(w *workerSlot) job {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	j, ok := p.queue.Pop()
-	w.current = j
-	if !ok {
-		if !w.idle {
-			w.idle = true
-			p.idle = append(p.idle, w)
-		}
-		p.checkDrainedLocked()
-		p.signalIdleLocked()
-		return nil
-	}
-	if w.idle { // woken twice (a restart): it is busy again
-		p.removeIdleLocked(w)
-	}
-	if p.room != nil {
-		close(p.room)
-		p.room = nil
-	}
-	return j
-}
-
-func (p *ActorPool) removeIdleLocked(w *workerSlot) {
-	for i, x := range p.idle {
-		if x == w {
-			p.idle = append(p.idle[:i], p.idle[i+1:]...)
-			break
-		}
-	}
-	w.idle = false
-}
-
-// checkDrainedLocked closes drained once the pool is shut down and has
-// nothing queued or running.
-func (p *ActorPool) checkDrainedLocked() {
-	if !p.shutdown || p.queue.Len() > 0 || p.running.Load() > 0 {
-		return
-	}
-	select {
-	case <-p.drained:
-	default:
-		close(p.drained)
-	}
-}
-
-// workerStarted records the PID of a worker that has just started.
-func (p *ActorPool) workerStarted(w *workerSlot, pid *actor.PID) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if w.pid == nil {
-		w.pid = pid
-		p.slots = append(p.slots, w)
-	}
-}
-
-// workerNotStarted takes back the place of a worker that was asked for
-// but not started.
-func (p *ActorPool) workerNotStarted() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.workers--
-	p.signalIdleLocked()
-}
-
-// workerStopped forgets a worker the supervisor stopped, and starts a
-// replacement if there is work for it. It reports whether the router
-// should start one.
-func (p *ActorPool) workerStopped(w *workerSlot) (replace bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if w.idle {
-		p.removeIdleLocked(w)
-	}
-	for i, x := range p.slots {
-		if x == w {
-			p.slots = append(p.slots[:i], p.slots[i+1:]...)
-			break
-		}
-	}
-	p.workers--
-	if !p.shutdown && p.broken == nil && p.queue.Len() > 0 && p.workers < p.cfg.maxWorkers {
-		p.workers++
-		return true
-	}
-	p.signalIdleLocked()
-	return false
-}
-
-// breakWith marks the pool broken: queued tasks and later submits fail
-// with a [BrokenError] of cause.
-func (p *ActorPool) breakWith(cause error) {
-	p.mu.Lock()
-	if p.broken != nil {
-		p.mu.Unlock()
-		return
-	}
-	p.broken = &BrokenError{Kind: ErrBrokenExecutor, Cause: cause}
-	pending := p.queue.Drain()
-	if p.room != nil {
-		close(p.room)
-		p.room = nil
-	}
-	p.checkDrainedLocked()
-	p.signalIdleLocked()
-	broken := p.broken
-	p.mu.Unlock()
-	for _, j := range pending {
-		j.fail(broken)
-		p.completed.Add(1)
-	}
-}
-
-// blocking is told by a task's context that the task is about to wait for
-// f. If f is queued in this pool and every worker the pool may have is
-// already waiting for such a task, the wait can never end: it is refused
-// with [ErrDeadlock].
-func (p *ActorPool) blocking(f futures.Awaitable) (func(), error) {
-	if f.State() != futures.Pending {
-		return nil, nil
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	queued := false
-	p.queue.Each(func(j job) bool {
-		queued = j.future() == f
-		return !queued
-	})
-	if !queued {
-		return nil, nil
-	}
-	if p.blocked+1 >= p.cfg.maxWorkers {
-		return nil, fmt.Errorf("%w (%d of %d workers waiting, %d tasks queued)",
-			ErrDeadlock, p.blocked+1, p.cfg.maxWorkers, p.queue.Len())
-	}
-	p.blocked++
-	return func() {
-		p.mu.Lock()
-		p.blocked--
-		p.mu.Unlock()
-	}, nil
-}
-
-// idleLocked reports whether nothing is queued or running and every
-// worker has gone idle (or the pool is broken, when workers may never).
-func (p *ActorPool) idleLocked() bool {
-	return p.queue.Len() == 0 && p.running.Load() == 0 && (len(p.idle) == p.workers || p.broken != nil)
-}
-
-// signalIdleLocked wakes WaitIdle callers if the pool is idle.
-func (p *ActorPool) signalIdleLocked() {
-	if p.idleCh != nil && p.idleLocked() {
-		close(p.idleCh)
-		p.idleCh = nil
-	}
-}
-
-// WaitIdle waits until nothing is queued or running and every worker is
-// idle, or ctx ends. Fault-injection tests use it to know a pool has
-// settled; it is event-driven, not polled.
-func (p *ActorPool) WaitIdle(ctx context.Context) error {
-	p.mu.Lock()
-	if p.idleLocked() {
-		p.mu.Unlock()
-		return nil
-	}
-	if p.idleCh == nil {
-		p.idleCh = make(chan struct{})
-	}
-	ch := p.idleCh
-	p.mu.Unlock()
-	select {
-	case <-ch:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("pools: waiting for the pool to be idle: %w", context.Cause(ctx))
-	}
-}
-
-// Stats reports what the pool is doing.
-func (p *ActorPool) Stats() Stats {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return Stats{
-		Workers:   p.workers,
-		Idle:      len(p.idle),
-		Queued:    p.queue.Len(),
-		Running:   int(p.running.Load()),
-		Completed: p.completed.Load(),
-		Failures:  p.failures.Load(),
-		Restarts:  p.restarts.Load(),
-	}
 }
 
 // Shutdown stops the pool from accepting work (later submits fail with
@@ -355,66 +46,11 @@ func (p *ActorPool) Stats() Stats {
 // later calls wait like the first. Its error is non-nil only when ctx ends
 // first; the pool still finishes shutting down in the background.
 func (p *ActorPool) Shutdown(ctx context.Context, opts ...ShutdownOption) error {
-	var sc shutdownConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&sc)
+	return p.shutdownWith(ctx, opts, func(active []job) {
+		for _, j := range active {
+			j.interrupt()
 		}
-	}
-	p.mu.Lock()
-	p.shutdown = true
-	var cancelled []job
-	if sc.cancelPending {
-		cancelled = p.queue.Drain()
-	}
-	if p.room != nil { // submitters waiting for room learn of the shutdown
-		close(p.room)
-		p.room = nil
-	}
-	var active []job
-	if sc.interruptActive {
-		for _, w := range p.slots {
-			if w.current != nil { // interrupting a job already done is harmless
-				active = append(active, w.current)
-			}
-		}
-	}
-	p.checkDrainedLocked()
-	p.mu.Unlock()
-
-	for _, j := range cancelled {
-		j.future().Cancel() // false only if it already failed while queued
-		j.release()
-		p.completed.Add(1)
-	}
-	for _, j := range active {
-		j.interrupt()
-	}
-	p.finishOnce.Do(func() { go p.finish() })
-	if sc.noWait {
-		return nil
-	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	select {
-	case <-p.terminated:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("pools: shutdown: %w", context.Cause(ctx))
-	}
-}
-
-// finish is the pool's last goroutine, started by the first Shutdown: once
-// nothing is queued or running, it stops the router (and so the workers)
-// and, if the pool made its actor system, shuts that down.
-func (p *ActorPool) finish() {
-	defer close(p.terminated)
-	<-p.drained
-	_ = actors.StopAndWait(context.Background(), p.sys.ActorSystem, p.router)
-	if p.ownSys {
-		_ = p.sys.Shutdown(context.Background())
-	}
+	})
 }
 
 // defaultStrategy restarts a crashed worker; one that crashes more than
