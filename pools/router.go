@@ -58,10 +58,12 @@ func (r *router) Receive(ctx actor.Context) {
 func (r *router) spawn(ctx actor.Context) {
 	r.n++
 	w := &workerSlot{}
-	props := actor.PropsFromProducer(func() actor.Actor { return &worker{pool: r.pool, slot: w} },
-		actor.WithDispatcher(goexitSafeDispatcher{throughput: 300}))
+	disp := newWorkerDispatcher()
+	props := actor.PropsFromProducer(func() actor.Actor { return &worker{pool: r.pool, slot: w, disp: disp} },
+		actor.WithDispatcher(disp))
 	pid, err := ctx.SpawnNamed(props, fmt.Sprintf("worker-%d", r.n))
 	if err != nil {
+		disp.stop()
 		r.pool.breakWith(fmt.Errorf("pools: starting a worker: %w", err))
 		return
 	}

@@ -12,11 +12,14 @@ import (
 type worker struct {
 	pool        *ActorPool
 	slot        *workerSlot
+	disp        *workerDispatcher
 	initialized bool
 }
 
 func (w *worker) Receive(ctx actor.Context) {
 	switch ctx.Message().(type) {
+	case *actor.Stopped: // for good: a restart does not stop
+		w.disp.stop()
 	case *actor.Started:
 		w.pool.workerStarted(w.slot, ctx.Self())
 		if !w.initialize() {
@@ -69,9 +72,9 @@ func (w *worker) drain(ctx actor.Context) {
 
 // runOne runs j and keeps the pool's books, even if the task calls
 // runtime.Goexit: the goroutine then dies here (the job's future has
-// already failed with futures.ErrGoexit), goexitSafeDispatcher carries on
-// with the mailbox in a new goroutine, and the wake-up sent here resumes
-// the drain.
+// already failed with futures.ErrGoexit), workerDispatcher carries on with
+// the mailbox in a new goroutine, and the wake-up sent here resumes the
+// drain.
 func (w *worker) runOne(ctx actor.Context, j job) (panicked *futures.PanicError) {
 	w.pool.running.Add(1)
 	exited := true
