@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -18,7 +19,8 @@ import (
 // worker crashes, its supervisor restarts it, and the pool goes on.
 type ActorPool struct {
 	*dispatch
-	cfg config
+	cfg    config
+	events *supervisor.Events
 }
 
 // NewActorPool starts an actor pool. It returns an error matching
@@ -31,8 +33,11 @@ func NewActorPool(opts ...Option) (*ActorPool, error) {
 	if !cfg.maxWorkersSet {
 		cfg.maxWorkers = defaultActorWorkers()
 	}
-	p := &ActorPool{dispatch: newDispatch(cfg, ErrBrokenExecutor), cfg: cfg}
-	if err := p.startRouter(cfg.namePrefix, &router{pool: p, slots: map[string]*workerSlot{}}); err != nil {
+	if cfg.strategy == nil {
+		cfg.strategy = defaultPolicy()
+	}
+	p := &ActorPool{dispatch: newDispatch(cfg, ErrBrokenExecutor), cfg: cfg, events: eventsOf(cfg.strategy)}
+	if err := p.startRouter(cfg.namePrefix, &router{pool: p, slots: map[string]*workerSlot{}, inject: injector(cfg.faults)}); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -53,14 +58,27 @@ func (p *ActorPool) Shutdown(ctx context.Context, opts ...ShutdownOption) error 
 	})
 }
 
-// defaultStrategy restarts a crashed worker; one that crashes more than
-// ten times in ten seconds is stopped, and the pool starts a fresh one
-// when there is work.
-var defaultStrategy = actor.NewOneForOneStrategy(10, 10*time.Second, actor.DefaultDecider)
-
-func (p *ActorPool) strategy() actor.SupervisorStrategy {
-	if p.cfg.strategy != nil {
-		return p.cfg.strategy
-	}
-	return defaultStrategy
+// defaultPolicy restarts a crashed worker; one that crashes more than ten
+// times in ten seconds is stopped, and the pool starts a fresh one when
+// there is work. Each pool has its own, so that its events are its own.
+func defaultPolicy() *supervisor.Policy {
+	return supervisor.OneForOne(supervisor.WithIntensity(10, 10*time.Second))
 }
+
+// eventsOf returns the events a strategy publishes to: a policy's own, or
+// a stream of the executor's for another strategy (which then carries
+// only the executor's Started events).
+func eventsOf(s actor.SupervisorStrategy) *supervisor.Events {
+	if p, ok := s.(*supervisor.Policy); ok {
+		return p.Events()
+	}
+	return supervisor.NewEvents()
+}
+
+func (p *ActorPool) strategy() actor.SupervisorStrategy { return p.cfg.strategy }
+
+// Events returns the pool's supervision events: the failures, restarts and
+// stops its strategy decided (when it is a *supervisor.Policy), and a
+// Started event each time a worker starts or restarts. Fault-injection
+// tests wait on it (Events.WaitRestarts, Events.WaitBack).
+func (p *ActorPool) Events() *supervisor.Events { return p.events }

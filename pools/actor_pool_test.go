@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/actors"
@@ -141,6 +142,7 @@ func TestInvalidOptions(t *testing.T) {
 		{"nil system", pools.WithSystem(nil)},
 		{"nil supervisor", pools.WithSupervisor(nil)},
 		{"nil base context", pools.WithBaseContext(nil)},
+		{"nil fault injector", pools.WithFaults(nil)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -373,22 +375,31 @@ func TestTaskContextCarriesValues(t *testing.T) {
 }
 
 func TestTaskDeadlineWhileRunning(t *testing.T) {
-	p := newPool(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	f := pools.Submit(ctx, p, func(ctx context.Context) (int, error) {
-		deadline, ok := ctx.Deadline()
-		if !ok || deadline.IsZero() {
-			return 0, errors.New("no deadline in the task's context")
-		}
-		<-ctx.Done()
-		return 0, ctx.Err()
+	// In fake time the clock moves only once the task is blocked, so the
+	// deadline passes while it runs, never while it is queued.
+	synctest.Test(t, func(t *testing.T) {
+		p, err := pools.NewActorPool()
+		require.NoError(t, err)
+		defer settle()
+		defer func() { require.NoError(t, p.Shutdown(context.Background())) }()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		f := pools.Submit(ctx, p, func(ctx context.Context) (int, error) {
+			deadline, ok := ctx.Deadline()
+			if !ok || deadline.IsZero() {
+				return 0, errors.New("no deadline in the task's context")
+			}
+			<-ctx.Done()
+			return 0, ctx.Err()
+		})
+		_, err = f.Result(context.Background())
+		assert.Equal(t, 20*time.Millisecond, time.Since(start))
+		assert.ErrorIs(t, err, futures.ErrTimeout)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Contains(t, err.Error(), "while running")
+		assert.Equal(t, futures.Finished, f.State(), "a deadline is a failure, not a cancellation")
 	})
-	_, err := f.Result(timeout(t))
-	assert.ErrorIs(t, err, futures.ErrTimeout)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Contains(t, err.Error(), "while running")
-	assert.Equal(t, futures.Finished, f.State(), "a deadline is a failure, not a cancellation")
 }
 
 func TestTaskDeadlineWhileQueued(t *testing.T) {

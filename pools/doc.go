@@ -14,7 +14,22 @@
 // Workers pull tasks from the router's queue when idle, so a long task
 // never blocks those queued behind it. A panicking task fails its own
 // future with a *futures.PanicError and crashes its worker, which its
-// supervisor restarts ([WithSupervisor]); the pool goes on.
+// supervisor restarts; the pool goes on.
+//
+// # Supervision and fault injection
+//
+// The workers' supervisor is a supervisor.Policy (one-for-one, 10 restarts
+// within 10 seconds by default; [WithSupervisor] sets another, with a
+// decider, an intensity, an exponential backoff). [ActorPool.Events] is
+// the stream of what it decided, plus a Started event whenever a worker
+// (re)starts. [WithFaults] attaches a supervisor.Injector: seeded panics,
+// errors, latency and hangs in the pool's tasks, with no change to the
+// tasks' code, for tests that prove a system built on the pool recovers:
+//
+//	inj := supervisor.NewInjector(seed, supervisor.PanicWithProbability(0.05))
+//	pool, _ := pools.NewActorPool(pools.WithFaults(inj))
+//	// ... submit, check every future's outcome ...
+//	pool.Events().WaitRestarts(ctx, inj.Counts()[supervisor.Panic])
 //
 // # Submit and Map
 //

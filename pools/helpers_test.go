@@ -68,3 +68,9 @@ func value[T any](t *testing.T, f *futures.Future[T]) T {
 	require.NoError(t, err)
 	return v
 }
+
+// settle ends a synctest bubble that ran an actor system: protoactor-go's
+// dead-letter throttle keeps a goroutine on a one-second ticker after a
+// message went to dead letters, and a bubble's clock only moves while its
+// main goroutine runs. In fake time this costs nothing.
+func settle() { time.Sleep(time.Minute) }

@@ -17,7 +17,9 @@ type job interface {
 	start() bool
 	// run executes the job in this process and completes its future. A
 	// panic in the task is returned, after the future has failed with it.
-	run() *futures.PanicError
+	// before, if not nil, runs first with the task's context (injected
+	// faults); its error fails the task without running it.
+	run(before func(context.Context) error) *futures.PanicError
 	// fail completes the future of a job that will not run.
 	fail(err error)
 	// future returns the job's future.
@@ -93,10 +95,17 @@ func (t *task[T]) start() bool {
 
 func (t *task[T]) release() { t.ctx.release() }
 
-func (t *task[T]) run() *futures.PanicError {
+func (t *task[T]) run(before func(context.Context) error) *futures.PanicError {
 	defer t.ctx.release()
 	return futures.Run(&t.Future, func() (T, error) {
-		v, err := t.fn(&t.ctx)
+		var v T
+		var err error
+		if before != nil {
+			err = before(&t.ctx)
+		}
+		if err == nil {
+			v, err = t.fn(&t.ctx)
+		}
 		if err != nil && t.ctx.deadline.Load() {
 			err = runningTimeout(err)
 		}

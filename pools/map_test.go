@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
@@ -163,27 +164,34 @@ func TestMapChunks(t *testing.T) {
 }
 
 func TestMapDeadline(t *testing.T) {
-	p := newPool(t, pools.WithMaxWorkers(1))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-	defer cancel()
-	release := make(chan struct{})
-	defer close(release)
-	fn := func(ctx context.Context, x int) (int, error) {
-		if x == 1 {
-			select { // the second input outlives the map's deadline
-			case <-release:
-			case <-ctx.Done():
-				return 0, ctx.Err()
+	// Fake time: the deadline passes only once every goroutine is blocked,
+	// that is with the first input done and the second one waiting.
+	synctest.Test(t, func(t *testing.T) {
+		p, err := pools.NewActorPool(pools.WithMaxWorkers(1))
+		require.NoError(t, err)
+		defer settle()
+		defer func() { require.NoError(t, p.Shutdown(context.Background())) }()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		defer cancel()
+		release := make(chan struct{})
+		defer close(release)
+		fn := func(ctx context.Context, x int) (int, error) {
+			if x == 1 {
+				select { // the second input outlives the map's deadline
+				case <-release:
+				case <-ctx.Done():
+					return 0, ctx.Err()
+				}
 			}
+			return x, nil
 		}
-		return x, nil
-	}
-	vs, errs := collect(t, pools.Map(ctx, p, fn, slices.Values([]int{0, 1, 2, 3})))
-	require.Len(t, errs, 2, "the first result, then the deadline")
-	assert.Equal(t, 0, vs[0])
-	assert.NoError(t, errs[0])
-	assert.ErrorIs(t, errs[1], futures.ErrTimeout)
-	assert.ErrorIs(t, errs[1], context.DeadlineExceeded)
+		vs, errs := collect(t, pools.Map(ctx, p, fn, slices.Values([]int{0, 1, 2, 3})))
+		require.Len(t, errs, 2, "the first result, then the deadline")
+		assert.Equal(t, 0, vs[0])
+		assert.NoError(t, errs[0])
+		assert.ErrorIs(t, errs[1], futures.ErrTimeout)
+		assert.ErrorIs(t, errs[1], context.DeadlineExceeded)
+	})
 }
 
 func TestMapBadInput(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"github.com/actorfutures/actorfutures/actors"
+	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -24,6 +25,7 @@ type config struct {
 	strategy      actor.SupervisorStrategy
 	queueSize     int
 	baseContext   context.Context
+	faults        *supervisor.Injector
 
 	errs []error // option errors, reported by the constructor
 }
@@ -78,9 +80,12 @@ func WithSystem(sys *actors.System) Option {
 	}
 }
 
-// WithSupervisor sets the strategy that supervises the workers (a
-// supervisor.Policy, or any protoactor-go strategy). The default restarts
-// a crashed worker. A strategy that escalates breaks the executor.
+// WithSupervisor sets the strategy that supervises the workers: a
+// *supervisor.Policy, or any protoactor-go strategy. The default is a
+// one-for-one policy allowing 10 restarts of a worker within 10 seconds;
+// a worker stopped by its strategy is replaced by a fresh one when there
+// is work. A strategy that escalates breaks the executor. The reason a
+// strategy's decider sees for a crashed task is its *futures.PanicError.
 func WithSupervisor(s actor.SupervisorStrategy) Option {
 	return func(c *config) {
 		if s == nil {
@@ -114,6 +119,24 @@ func WithBaseContext(ctx context.Context) Option {
 			return
 		}
 		c.baseContext = ctx
+	}
+}
+
+// WithFaults injects inj's faults into the executor's tasks, for
+// fault-injection tests: before each task runs, inj decides its fault
+// (supervisor.Injector.Next) and the worker applies it with the task's
+// context, so a Panic crashes the worker (and fails the task's future with
+// a *futures.PanicError), an Error fails the task without running it,
+// Latency delays it and Hang holds it until its context ends. The actor
+// pool treats Exit and Kill as Panic: its workers share the process with
+// their caller.
+func WithFaults(inj *supervisor.Injector) Option {
+	return func(c *config) {
+		if inj == nil {
+			c.errs = append(c.errs, invalidOption("nil fault injector"))
+			return
+		}
+		c.faults = inj
 	}
 }
 

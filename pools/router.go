@@ -1,6 +1,7 @@
 package pools
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -25,6 +26,7 @@ var (
 // strategy to crashed ones.
 type router struct {
 	pool     *ActorPool
+	inject   func(context.Context) error // shared by the workers
 	slots    map[string]*workerSlot // by worker PID id
 	n        int
 	stopping bool
@@ -59,7 +61,7 @@ func (r *router) spawn(ctx actor.Context) {
 	r.n++
 	w := &workerSlot{}
 	disp := newWorkerDispatcher()
-	props := actor.PropsFromProducer(func() actor.Actor { return &worker{pool: r.pool, slot: w, disp: disp} },
+	props := actor.PropsFromProducer(func() actor.Actor { return &worker{pool: r.pool, slot: w, disp: disp, inject: r.inject} },
 		actor.WithDispatcher(disp))
 	pid, err := ctx.SpawnNamed(props, fmt.Sprintf("worker-%d", r.n))
 	if err != nil {

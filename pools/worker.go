@@ -1,9 +1,11 @@
 package pools
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -13,6 +15,7 @@ type worker struct {
 	pool        *ActorPool
 	slot        *workerSlot
 	disp        *workerDispatcher
+	inject      func(context.Context) error // the pool's fault injector, or nil
 	initialized bool
 }
 
@@ -22,6 +25,8 @@ func (w *worker) Receive(ctx actor.Context) {
 		w.disp.stop()
 	case *actor.Started:
 		w.pool.workerStarted(w.slot, ctx.Self())
+		self := ctx.Self()
+		w.pool.events.Publish(supervisor.Event{Kind: supervisor.Started, Child: self.Id, PID: self})
 		if !w.initialize() {
 			return
 		}
@@ -85,7 +90,23 @@ func (w *worker) runOne(ctx actor.Context, j job) (panicked *futures.PanicError)
 			ctx.Send(ctx.Self(), wakeUp)
 		}
 	}()
-	panicked = j.run()
+	panicked = j.run(w.inject)
 	exited = false
 	return panicked
+}
+
+// injector returns the function a worker runs before each task to apply
+// inj's faults, or nil without an injector. Exit and Kill become Panic: an
+// actor pool's workers share the process with the program that uses it.
+func injector(inj *supervisor.Injector) func(context.Context) error {
+	if inj == nil {
+		return nil
+	}
+	return func(ctx context.Context) error {
+		a := inj.Next()
+		if a.Fault == supervisor.Exit || a.Fault == supervisor.Kill {
+			a.Fault = supervisor.Panic
+		}
+		return a.Apply(ctx)
+	}
 }
