@@ -27,7 +27,7 @@ var (
 type router struct {
 	pool     *ActorPool
 	inject   func(context.Context) error // shared by the workers
-	slots    map[string]*workerSlot // by worker PID id
+	slots    map[string]*workerSlot      // by worker PID id
 	n        int
 	stopping bool
 }
