@@ -8,9 +8,13 @@ import (
 // [*Completed] message in its mailbox (at once if f is already done), so the
 // actor learns of the outcome without blocking. sys is the system to send
 // from; nil means f's own system ([ErrNoSystem] if it has none). The
-// returned function withdraws the subscription if it has not fired yet.
+// returned function withdraws the subscription if it has not fired yet. A
+// nil f is refused with [ErrNilFuture].
 func Notify(sys *actor.ActorSystem, f Awaitable, pid *actor.PID) (unsubscribe func(), err error) {
-	c := f.base()
+	c := baseOf(f)
+	if c == nil {
+		return nil, ErrNilFuture
+	}
 	if sys == nil {
 		sys = c.sys
 	}
@@ -31,9 +35,15 @@ func (f *Future[T]) notifyPID(pid *actor.PID) error {
 }
 
 // NotifySelf is [Notify] for the actor whose context ctx is: it receives a
-// [*Completed] message when f completes.
+// [*Completed] message when f completes. A nil f is reported the same way,
+// at once, as a Completed whose Err is [ErrNilFuture], so that the actor is
+// not left waiting for a message that never comes.
 func NotifySelf(ctx actor.Context, f Awaitable) (unsubscribe func()) {
-	unsubscribe, _ = Notify(ctx.ActorSystem(), f, ctx.Self())
+	unsubscribe, err := Notify(ctx.ActorSystem(), f, ctx.Self())
+	if err != nil {
+		ctx.Send(ctx.Self(), &Completed{State: Finished, Err: err})
+		return func() {}
+	}
 	return unsubscribe
 }
 
@@ -48,6 +58,9 @@ func NotifySelf(ctx actor.Context, f Awaitable) (unsubscribe func()) {
 func Await[T any](ctx actor.Context, f *Future[T], cont func(T, error)) {
 	if cont == nil {
 		return
+	}
+	if f == nil {
+		f = Failed[T](ErrNilFuture)
 	}
 	// protoactor-go resumes an actor only through one of its own futures. It
 	// is used here as a private one-shot trigger, without a timeout: its

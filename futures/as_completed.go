@@ -9,7 +9,7 @@ import (
 // AsCompleted yields the futures in fs as they complete, Python's
 // as_completed: those already done first (in the order of fs), then each
 // as it finishes or is cancelled, every future once however often it
-// appears in fs. The error is nil for every future yielded. If ctx ends
+// appears in fs; nil futures are ignored. The error is nil for every future yielded. If ctx ends
 // before all are done, the last pair is a nil future and an error that says
 // how many of how many futures are unfinished; it matches [ErrTimeout] and
 // context.DeadlineExceeded for a deadline. Leaving the loop early releases

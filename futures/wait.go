@@ -33,12 +33,12 @@ func (r ReturnWhen) String() string {
 
 // Wait waits for the futures in fs, Python's concurrent.futures.wait. It
 // returns the futures that are done and those that are not, each in the
-// order of fs, with duplicates counted once. It returns as soon as the
-// condition given by when holds; futures already done count at once, and a
-// future cancelled while pending counts as done the moment it is cancelled
-// (CPython only notices that when an executor dequeues it, gh-92001). When
-// ctx ends first, Wait returns what is done so far: like Python's timeout,
-// that is not an error.
+// order of fs, with duplicates counted once and nil futures ignored. It
+// returns as soon as the condition given by when holds; futures already
+// done count at once, and a future cancelled while pending counts as done
+// the moment it is cancelled (CPython only notices that when an executor
+// dequeues it, gh-92001). When ctx ends first, Wait returns what is done so
+// far: like Python's timeout, that is not an error.
 //
 // Wait starts no goroutine: it subscribes to each future's completion and
 // withdraws the subscriptions it no longer needs before it returns.
@@ -83,10 +83,7 @@ func dedupe[F Awaitable](fs []F) []F {
 	seen := make(map[*core]struct{}, len(fs))
 	out := make([]F, 0, len(fs))
 	for _, f := range fs {
-		if any(f) == nil {
-			continue
-		}
-		c := f.base()
+		c := baseOf(f)
 		if c == nil {
 			continue
 		}
