@@ -23,7 +23,7 @@ func AsCompleted[F Awaitable](ctx context.Context, fs []F) iter.Seq2[F, error] {
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		uniq := dedupe(fs)
+		uniq, index := dedupe(fs)
 		var finished, pending []F
 		for _, f := range uniq {
 			if f.IsDone() {
@@ -73,9 +73,9 @@ func AsCompleted[F Awaitable](ctx context.Context, fs []F) iter.Seq2[F, error] {
 					return
 				}
 			}
-			for _, a := range q {
+			for _, c := range q {
 				yielded++
-				if !yield(a.(F), nil) {
+				if !yield(uniq[index[c]], nil) {
 					return
 				}
 			}

@@ -99,3 +99,24 @@ func TestAsCompletedEmpty(t *testing.T) {
 		t.Fatal("nothing to yield")
 	}
 }
+
+// job is a caller's own type that embeds a future: it is an Awaitable too,
+// and AsCompleted must hand back the job, not the future inside it.
+type job struct {
+	*futures.Future[int]
+	name string
+}
+
+func TestAsCompletedYieldsTheCallersType(t *testing.T) {
+	a := job{futures.New[int](), "a"}
+	b := job{futures.Resolved(2), "b"}
+	var got []string
+	for j, err := range futures.AsCompleted(timeout(t), []job{a, b}) {
+		require.NoError(t, err)
+		got = append(got, j.name)
+		if j.name == "b" {
+			require.NoError(t, a.SetResult(1))
+		}
+	}
+	assert.Equal(t, []string{"b", "a"}, got)
+}

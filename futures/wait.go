@@ -46,7 +46,7 @@ func Wait[F Awaitable](ctx context.Context, fs []F, when ReturnWhen) (done, notD
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	uniq := dedupe(fs)
+	uniq, _ := dedupe(fs)
 	w := newWaiter(when, len(uniq), false)
 	var subscribed []F
 	for _, f := range uniq {
@@ -78,22 +78,25 @@ func Wait[F Awaitable](ctx context.Context, fs []F, when ReturnWhen) (done, notD
 	return done, notDone
 }
 
-// dedupe returns fs without repeats, in first-seen order, and without nils.
-func dedupe[F Awaitable](fs []F) []F {
-	seen := make(map[*core]struct{}, len(fs))
-	out := make([]F, 0, len(fs))
+// dedupe returns fs without repeats, in first-seen order, and without
+// nils, with the position in it of each future's core: a completion names
+// the core, and the caller wants back its own F (which may be a type that
+// embeds a future, not the future itself).
+func dedupe[F Awaitable](fs []F) (uniq []F, index map[*core]int) {
+	index = make(map[*core]int, len(fs))
+	uniq = make([]F, 0, len(fs))
 	for _, f := range fs {
 		c := baseOf(f)
 		if c == nil {
 			continue
 		}
-		if _, ok := seen[c]; ok {
+		if _, ok := index[c]; ok {
 			continue
 		}
-		seen[c] = struct{}{}
-		out = append(out, f)
+		index[c] = len(uniq)
+		uniq = append(uniq, f)
 	}
-	return out
+	return uniq, index
 }
 
 // waiter is the one subscriber Wait and AsCompleted attach to every future
@@ -107,7 +110,7 @@ type waiter struct {
 	finished  int
 	exception bool
 	collect   bool
-	queue     []Awaitable
+	queue     []*core
 	signal    chan struct{}
 }
 
@@ -117,12 +120,13 @@ func newWaiter(when ReturnWhen, total int, collect bool) *waiter {
 
 func (w *waiter) completed(f Awaitable) {
 	w.mu.Lock()
+	c := f.base()
 	w.finished++
-	if f.base().failedWithException() {
+	if c.failedWithException() {
 		w.exception = true
 	}
 	if w.collect {
-		w.queue = append(w.queue, f)
+		w.queue = append(w.queue, c)
 	}
 	fire := w.satisfiedLocked()
 	w.mu.Unlock()
@@ -153,7 +157,7 @@ func (w *waiter) satisfiedLocked() bool {
 }
 
 // take removes and returns the queued completions.
-func (w *waiter) take() []Awaitable {
+func (w *waiter) take() []*core {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	q := w.queue
