@@ -107,3 +107,20 @@ func TestAwaitADoneFuture(t *testing.T) {
 	assert.Equal(t, "awaiting", <-out, "the continuation never runs before Receive returns")
 	assert.Equal(t, "continued with start, value 7", <-out)
 }
+
+func TestNotifyAndFirstPIDOfADoneFutureDoNotRace(t *testing.T) {
+	// A completion message names the future's PID while another goroutine
+	// may be asking for it for the first time (a data race under -race).
+	sys := newSystem(t)
+	sub, ch := probe(t, sys)
+	f := futures.NewIn[int](sys.ActorSystem)
+	require.NoError(t, f.SetResult(1))
+	asked := make(chan *actor.PID)
+	go func() { asked <- f.PID() }()
+	_, err := futures.Notify(nil, f, sub)
+	require.NoError(t, err)
+	pid := <-asked
+	c := receive(t, ch).(*futures.Completed)
+	assert.Equal(t, 1, c.Value)
+	assert.True(t, c.PID.Equal(pid), "the PID named is the future's own, even if it was first asked for now")
+}

@@ -36,7 +36,8 @@ type Completed struct {
 	// Future is the future itself, for a local subscriber: type-assert it
 	// to *Future[T], or use Value.
 	Future Awaitable
-	// PID is the future's address, to tell several subscriptions apart.
+	// PID is the future's address, to tell several subscriptions apart;
+	// nil for a future made without an actor system ([New]).
 	PID   *actor.PID
 	State State
 	Value any   // the result, when State is Finished and Err is nil
@@ -155,7 +156,9 @@ func (f *Future[T]) setAny(v any) error {
 // completedMessage builds what subscribers of a completed future receive.
 func completedMessage(f Awaitable) *Completed {
 	c := f.base()
-	m := &Completed{Future: f, PID: c.pid, State: c.State(), Err: c.err}
+	// PID, not c.pid: the field is written under the lock by a first call
+	// to PID, which may run concurrently with this notification.
+	m := &Completed{Future: f, PID: f.PID(), State: c.State(), Err: c.err}
 	if v, ok := f.(interface{ anyValue() any }); ok && m.State == Finished && m.Err == nil {
 		m.Value = v.anyValue()
 	}
