@@ -47,7 +47,9 @@ type Completed struct {
 // PID returns the future's address in its actor system, registering the
 // future there on the first call. Messages sent to it ([SetResult],
 // [SetException], [Cancel], [Subscribe], [Unsubscribe]) act on the future;
-// stopping it (ctx.Stop) cancels it. When the future completes it leaves
+// stopping or poisoning it (ctx.Stop, ctx.Poison, or their remote
+// equivalents) cancels it if it is pending, and watchers (ctx.Watch) receive
+// *actor.Terminated when it completes. When the future completes it leaves
 // the registry and later messages are ignored. A future completed before
 // PID was first called gets an address that is never registered.
 //
@@ -85,6 +87,9 @@ func (p *process[T]) SendUserMessage(_ *actor.PID, message any) {
 
 func (p *process[T]) SendSystemMessage(_ *actor.PID, message any) {
 	switch m := message.(type) {
+	case *actor.Stop:
+		// What a remote node's Stop becomes on arrival.
+		p.f.Cancel()
 	case *actor.Watch:
 		// A watcher learns of completion as of an actor's termination.
 		p.f.subscribe(&watcher{sys: p.f.sys, who: m.Watcher}, p.f)
@@ -94,7 +99,8 @@ func (p *process[T]) SendSystemMessage(_ *actor.PID, message any) {
 }
 
 // Stop cancels the future: stopping a future's actor means nobody will
-// complete it.
+// complete it. Like Cancel, it cannot end a running task; the future
+// leaves the registry, and its watchers hear of it, when the task ends.
 func (p *process[T]) Stop(*actor.PID) { p.f.Cancel() }
 
 func (f *Future[T]) handle(msg any) error {
@@ -111,6 +117,11 @@ func (f *Future[T]) handle(msg any) error {
 		if !f.Cancel() {
 			return invalidState("Cancel", f.State())
 		}
+		return nil
+	case *actor.PoisonPill:
+		// Poison stops an actor once it is idle: a pending future is
+		// cancelled, a running one ends when its task does.
+		f.Cancel()
 		return nil
 	case *Subscribe:
 		return f.notifyPID(m.Subscriber)
