@@ -2,6 +2,7 @@ package futures
 
 import (
 	"context"
+	"strconv"
 	"sync"
 )
 
@@ -28,7 +29,7 @@ func (r ReturnWhen) String() string {
 	case AllCompleted:
 		return "ALL_COMPLETED"
 	}
-	return "ReturnWhen(?)"
+	return "ReturnWhen(" + strconv.Itoa(int(r)) + ")"
 }
 
 // Wait waits for the futures in fs, Python's concurrent.futures.wait. It
@@ -38,7 +39,9 @@ func (r ReturnWhen) String() string {
 // done count at once, and a future cancelled while pending counts as done
 // the moment it is cancelled (CPython only notices that when an executor
 // dequeues it, gh-92001). When ctx ends first, Wait returns what is done so
-// far: like Python's timeout, that is not an error.
+// far: like Python's timeout, that is not an error. A when that is none of
+// the three (Python raises ValueError) is taken as [AllCompleted], the one
+// condition that cannot return early by mistake.
 //
 // Wait starts no goroutine: it subscribes to each future's completion and
 // withdraws the subscriptions it no longer needs before it returns.

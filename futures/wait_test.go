@@ -163,7 +163,28 @@ func TestWaitOnThousandsOfFuturesStartsNoGoroutines(t *testing.T) {
 }
 
 func TestReturnWhenString(t *testing.T) {
-	assert.Equal(t, "FIRST_COMPLETED", futures.FirstCompleted.String())
-	assert.Equal(t, "FIRST_EXCEPTION", futures.FirstException.String())
-	assert.Equal(t, "ALL_COMPLETED", futures.AllCompleted.String())
+	tests := []struct {
+		give futures.ReturnWhen
+		want string
+	}{
+		{futures.FirstCompleted, "FIRST_COMPLETED"},
+		{futures.FirstException, "FIRST_EXCEPTION"},
+		{futures.AllCompleted, "ALL_COMPLETED"},
+		{futures.ReturnWhen(7), "ReturnWhen(7)"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.give.String())
+	}
+}
+
+func TestWaitUnknownReturnWhenWaitsForAll(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		failed, slow := futures.Failed[int](errBoom), futures.New[int]()
+		go func() { time.Sleep(time.Second); _ = slow.SetResult(1) }()
+		start := time.Now()
+		done, notDone := futures.Wait(context.Background(), []*futures.Future[int]{failed, slow}, futures.ReturnWhen(-1))
+		assert.Equal(t, time.Second, time.Since(start), "neither a completion nor an exception ends the wait")
+		assert.Equal(t, []*futures.Future[int]{failed, slow}, done)
+		assert.Empty(t, notDone)
+	})
 }
