@@ -51,7 +51,15 @@ func NotifySelf(ctx actor.Context, f Awaitable) (unsubscribe func()) {
 // inside the actor's own message processing, with ctx.Message() set back to
 // the message being handled when Await was called, once f completes. The
 // actor's mailbox is not blocked meanwhile: it goes on receiving other
-// messages. If the actor stops before f completes, cont never runs.
+// messages. cont runs once, even if f completes before Await returns (it
+// then runs after the current message). A nil f counts as a future failed
+// with [ErrNilFuture].
+//
+// If the actor stops before f completes, cont never runs. If it restarts,
+// cont still runs, in the restarted actor, as a message waiting in its
+// mailbox would: a request being served still gets its answer, but state
+// that the restart discarded (fields of the old actor value that cont
+// captured) is not the actor's state any more.
 //
 // Await rides on protoactor-go's reentrancy (ReenterAfter), so it needs no
 // middleware; it must be called from within the actor's Receive.

@@ -1,9 +1,11 @@
 package futures_test
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 
+	"github.com/actorfutures/actorfutures/actors"
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
@@ -123,4 +125,71 @@ func TestNotifyAndFirstPIDOfADoneFutureDoNotRace(t *testing.T) {
 	c := receive(t, ch).(*futures.Completed)
 	assert.Equal(t, 1, c.Value)
 	assert.True(t, c.PID.Equal(pid), "the PID named is the future's own, even if it was first asked for now")
+}
+
+// incarnation is an actor that awaits a future when told "start" and
+// panics when told "crash", so that its supervisor restarts it.
+type incarnation struct {
+	number int
+	f      *futures.Future[int]
+	out    chan<- string
+}
+
+func (a *incarnation) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.out <- "started " + strconv.Itoa(a.number)
+	case string:
+		switch m {
+		case "start":
+			futures.Await(ctx, a.f, func(v int, err error) {
+				now := ctx.Actor().(*incarnation).number
+				a.out <- fmt.Sprintf("awaited in %d, resumed in %d, message %v, value %d", a.number, now, ctx.Message(), v)
+			})
+		case "crash":
+			panic("crash")
+		}
+	}
+}
+
+func spawnIncarnations(sys *actors.System, f *futures.Future[int], out chan<- string) *actor.PID {
+	n := 0
+	return sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor {
+		n++ // the producer runs in the actor's own processing
+		return &incarnation{number: n, f: f, out: out}
+	}))
+}
+
+func TestAwaitSurvivesARestart(t *testing.T) {
+	// Like a message waiting in the mailbox, a pending continuation outlives
+	// a restart: it runs once, in the restarted actor, so that a request
+	// being served still gets its answer.
+	sys := newSystem(t)
+	out := make(chan string, 8)
+	f := futures.NewIn[int](sys.ActorSystem)
+	pid := spawnIncarnations(sys, f, out)
+	assert.Equal(t, "started 1", <-out)
+	sys.Root.Send(pid, "start")
+	sys.Root.Send(pid, "crash")
+	assert.Equal(t, "started 2", <-out)
+	require.NoError(t, f.SetResult(5))
+	assert.Equal(t, "awaited in 1, resumed in 2, message start, value 5", <-out)
+	sys.Root.Send(pid, "crash")
+	assert.Equal(t, "started 3", <-out, "the continuation ran once")
+}
+
+func TestAwaitNeverRunsAfterTheActorStopped(t *testing.T) {
+	sys := newSystem(t)
+	base := registrySize(sys)
+	out := make(chan string, 8)
+	f := futures.NewIn[int](sys.ActorSystem)
+	pid := spawnIncarnations(sys, f, out)
+	assert.Equal(t, "started 1", <-out)
+	sys.Root.Send(pid, "start")
+	require.NoError(t, sys.Root.PoisonFuture(pid).Wait(), "stopped after handling start")
+	// The continuation is handed to the actor before SetResult returns; the
+	// actor is gone, so it goes to dead letters.
+	require.NoError(t, f.SetResult(5))
+	assert.Empty(t, out)
+	assert.Equal(t, base, registrySize(sys), "nothing Await registered is left behind")
 }
