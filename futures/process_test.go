@@ -103,7 +103,13 @@ func TestMessagesCompleteTheFuture(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := futures.NewIn[int](sys.ActorSystem)
+			var seen []futures.State
+			f.AddDoneCallback(func(f *futures.Future[int]) { seen = append(seen, f.State()) })
 			sys.Root.Send(f.PID(), tt.give)
+			// A future's process handles a message in the sender's
+			// goroutine, so its callbacks have run when Send returns, as
+			// after the Go call.
+			assert.Equal(t, []futures.State{tt.wantState}, seen)
 			v, err := f.Result(timeout(t))
 			assert.Equal(t, tt.wantState, f.State())
 			assert.Equal(t, tt.wantValue, v)
