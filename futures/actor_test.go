@@ -193,3 +193,52 @@ func TestAwaitNeverRunsAfterTheActorStopped(t *testing.T) {
 	assert.Empty(t, out)
 	assert.Equal(t, base, registrySize(sys), "nothing Await registered is left behind")
 }
+
+// recorder is an actor.Process that logs what it is sent, in the sender's
+// goroutine, so that a test sees when an actor subscriber was notified
+// relative to callbacks.
+type recorder struct{ log *[]string }
+
+func (r recorder) SendUserMessage(_ *actor.PID, m any) {
+	c := m.(*futures.Completed)
+	*r.log = append(*r.log, fmt.Sprintf("actor %v", c.Value))
+}
+func (r recorder) SendSystemMessage(*actor.PID, any) {}
+func (r recorder) Stop(*actor.PID)                   {}
+
+func TestOneCompletionReachesEveryKindOfSubscriber(t *testing.T) {
+	// Callbacks, actors, Wait and AsCompleted hang off one list of
+	// subscribers, notified once each, in the order they subscribed.
+	sys := newSystem(t)
+	var log []string
+	rec, _ := sys.ProcessRegistry.Add(recorder{log: &log}, "recorder")
+	t.Cleanup(func() { sys.ProcessRegistry.Remove(rec) })
+
+	f := futures.NewIn[int](sys.ActorSystem)
+	f.AddDoneCallback(func(f *futures.Future[int]) { log = append(log, "callback 1") })
+	_, err := futures.Notify(nil, f, rec)
+	require.NoError(t, err)
+	f.AddDoneCallback(func(f *futures.Future[int]) { log = append(log, "callback 2") })
+
+	waited := make(chan []*futures.Future[int])
+	go func() {
+		done, _ := futures.Wait(timeout(t), []*futures.Future[int]{f}, futures.AllCompleted)
+		waited <- done
+	}()
+	yielded := make(chan *futures.Future[int], 2)
+	go func() {
+		for g, err := range futures.AsCompleted(timeout(t), []*futures.Future[int]{f}) {
+			if err == nil {
+				yielded <- g
+			}
+		}
+		close(yielded)
+	}()
+
+	require.NoError(t, f.SetResult(7))
+	assert.Equal(t, []string{"callback 1", "actor 7", "callback 2"}, log)
+	assert.Equal(t, []*futures.Future[int]{f}, <-waited)
+	assert.Same(t, f, <-yielded)
+	_, more := <-yielded
+	assert.False(t, more, "yielded once")
+}
