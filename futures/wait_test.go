@@ -296,3 +296,10 @@ func TestWaitWhileFuturesCompleteConcurrently(t *testing.T) {
 		})
 	}
 }
+
+func TestWaitReturnsTheCallersType(t *testing.T) {
+	a, b := job{futures.New[int](), "a"}, job{futures.Resolved(1), "b"}
+	done, notDone := futures.Wait(timeout(t), []job{a, b}, futures.FirstCompleted)
+	assert.Equal(t, []job{b}, done)
+	assert.Equal(t, []job{a}, notDone)
+}
