@@ -51,7 +51,9 @@ type Completed struct {
 // equivalents) cancels it if it is pending, and watchers (ctx.Watch) receive
 // *actor.Terminated when it completes. When the future completes it leaves
 // the registry and later messages are ignored. A future completed before
-// PID was first called gets an address that is never registered.
+// PID was first called gets an address that is never registered. Like an
+// actor that is never stopped, a future that is addressed and then
+// abandoned while pending stays registered: cancel what you abandon.
 //
 // PID returns nil for a future made without an actor system ([New]).
 func (f *Future[T]) PID() *actor.PID {

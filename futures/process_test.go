@@ -276,6 +276,24 @@ func TestWatchingAFutureReportsTermination(t *testing.T) {
 	}
 }
 
+func TestUnwatchingAFuture(t *testing.T) {
+	sys := newSystem(t)
+	f := futures.NewIn[int](sys.ActorSystem)
+	got := make(chan any, 4)
+	sys.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
+		switch m := ctx.Message().(type) {
+		case *actor.Started:
+			ctx.Watch(f.PID())
+			ctx.Unwatch(f.PID())
+			_ = f.SetResult(1)
+			ctx.Send(ctx.Self(), "marker")
+		case string, *actor.Terminated:
+			got <- m
+		}
+	}))
+	assert.Equal(t, "marker", receive(t, got), "no Terminated came before the marker")
+}
+
 func TestRegistryIsUnchangedAfter100000AddressedFutures(t *testing.T) {
 	sys := newSystem(t)
 	base := registrySize(sys)
