@@ -8,9 +8,13 @@ import (
 // [*Completed] message in its mailbox (at once if f is already done), so the
 // actor learns of the outcome without blocking. sys is the system to send
 // from; nil means f's own system ([ErrNoSystem] if it has none). The
-// returned function withdraws the subscription if it has not fired yet.
+// returned function withdraws the subscription if it has not fired yet. A
+// nil f is refused with [ErrNilFuture].
 func Notify(sys *actor.ActorSystem, f Awaitable, pid *actor.PID) (unsubscribe func(), err error) {
-	c := f.base()
+	c := baseOf(f)
+	if c == nil {
+		return nil, ErrNilFuture
+	}
 	if sys == nil {
 		sys = c.sys
 	}
@@ -31,9 +35,15 @@ func (f *Future[T]) notifyPID(pid *actor.PID) error {
 }
 
 // NotifySelf is [Notify] for the actor whose context ctx is: it receives a
-// [*Completed] message when f completes.
+// [*Completed] message when f completes. A nil f is reported the same way,
+// at once, as a Completed whose Err is [ErrNilFuture], so that the actor is
+// not left waiting for a message that never comes.
 func NotifySelf(ctx actor.Context, f Awaitable) (unsubscribe func()) {
-	unsubscribe, _ = Notify(ctx.ActorSystem(), f, ctx.Self())
+	unsubscribe, err := Notify(ctx.ActorSystem(), f, ctx.Self())
+	if err != nil {
+		ctx.Send(ctx.Self(), &Completed{State: Finished, Err: err})
+		return func() {}
+	}
 	return unsubscribe
 }
 
@@ -41,13 +51,24 @@ func NotifySelf(ctx actor.Context, f Awaitable) (unsubscribe func()) {
 // inside the actor's own message processing, with ctx.Message() set back to
 // the message being handled when Await was called, once f completes. The
 // actor's mailbox is not blocked meanwhile: it goes on receiving other
-// messages. If the actor stops before f completes, cont never runs.
+// messages. cont runs once, even if f completes before Await returns (it
+// then runs after the current message). A nil f counts as a future failed
+// with [ErrNilFuture].
+//
+// If the actor stops before f completes, cont never runs. If it restarts,
+// cont still runs, in the restarted actor, as a message waiting in its
+// mailbox would: a request being served still gets its answer, but state
+// that the restart discarded (fields of the old actor value that cont
+// captured) is not the actor's state any more.
 //
 // Await rides on protoactor-go's reentrancy (ReenterAfter), so it needs no
 // middleware; it must be called from within the actor's Receive.
 func Await[T any](ctx actor.Context, f *Future[T], cont func(T, error)) {
 	if cont == nil {
 		return
+	}
+	if f == nil {
+		f = Failed[T](ErrNilFuture)
 	}
 	// protoactor-go resumes an actor only through one of its own futures. It
 	// is used here as a private one-shot trigger, without a timeout: its

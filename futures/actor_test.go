@@ -1,9 +1,11 @@
 package futures_test
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 
+	"github.com/actorfutures/actorfutures/actors"
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
@@ -106,4 +108,137 @@ func TestAwaitADoneFuture(t *testing.T) {
 	sys.Root.Send(pid, "start")
 	assert.Equal(t, "awaiting", <-out, "the continuation never runs before Receive returns")
 	assert.Equal(t, "continued with start, value 7", <-out)
+}
+
+func TestNotifyAndFirstPIDOfADoneFutureDoNotRace(t *testing.T) {
+	// A completion message names the future's PID while another goroutine
+	// may be asking for it for the first time (a data race under -race).
+	sys := newSystem(t)
+	sub, ch := probe(t, sys)
+	f := futures.NewIn[int](sys.ActorSystem)
+	require.NoError(t, f.SetResult(1))
+	asked := make(chan *actor.PID)
+	go func() { asked <- f.PID() }()
+	_, err := futures.Notify(nil, f, sub)
+	require.NoError(t, err)
+	pid := <-asked
+	c := receive(t, ch).(*futures.Completed)
+	assert.Equal(t, 1, c.Value)
+	assert.True(t, c.PID.Equal(pid), "the PID named is the future's own, even if it was first asked for now")
+}
+
+// incarnation is an actor that awaits a future when told "start" and
+// panics when told "crash", so that its supervisor restarts it.
+type incarnation struct {
+	number int
+	f      *futures.Future[int]
+	out    chan<- string
+}
+
+func (a *incarnation) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.out <- "started " + strconv.Itoa(a.number)
+	case string:
+		switch m {
+		case "start":
+			futures.Await(ctx, a.f, func(v int, err error) {
+				now := ctx.Actor().(*incarnation).number
+				a.out <- fmt.Sprintf("awaited in %d, resumed in %d, message %v, value %d", a.number, now, ctx.Message(), v)
+			})
+		case "crash":
+			panic("crash")
+		}
+	}
+}
+
+func spawnIncarnations(sys *actors.System, f *futures.Future[int], out chan<- string) *actor.PID {
+	n := 0
+	return sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor {
+		n++ // the producer runs in the actor's own processing
+		return &incarnation{number: n, f: f, out: out}
+	}))
+}
+
+func TestAwaitSurvivesARestart(t *testing.T) {
+	// Like a message waiting in the mailbox, a pending continuation outlives
+	// a restart: it runs once, in the restarted actor, so that a request
+	// being served still gets its answer.
+	sys := newSystem(t)
+	out := make(chan string, 8)
+	f := futures.NewIn[int](sys.ActorSystem)
+	pid := spawnIncarnations(sys, f, out)
+	assert.Equal(t, "started 1", <-out)
+	sys.Root.Send(pid, "start")
+	sys.Root.Send(pid, "crash")
+	assert.Equal(t, "started 2", <-out)
+	require.NoError(t, f.SetResult(5))
+	assert.Equal(t, "awaited in 1, resumed in 2, message start, value 5", <-out)
+	sys.Root.Send(pid, "crash")
+	assert.Equal(t, "started 3", <-out, "the continuation ran once")
+}
+
+func TestAwaitNeverRunsAfterTheActorStopped(t *testing.T) {
+	sys := newSystem(t)
+	base := registrySize(sys)
+	out := make(chan string, 8)
+	f := futures.NewIn[int](sys.ActorSystem)
+	pid := spawnIncarnations(sys, f, out)
+	assert.Equal(t, "started 1", <-out)
+	sys.Root.Send(pid, "start")
+	require.NoError(t, sys.Root.PoisonFuture(pid).Wait(), "stopped after handling start")
+	// The continuation is handed to the actor before SetResult returns; the
+	// actor is gone, so it goes to dead letters.
+	require.NoError(t, f.SetResult(5))
+	assert.Empty(t, out)
+	assert.Equal(t, base, registrySize(sys), "nothing Await registered is left behind")
+}
+
+// recorder is an actor.Process that logs what it is sent, in the sender's
+// goroutine, so that a test sees when an actor subscriber was notified
+// relative to callbacks.
+type recorder struct{ log *[]string }
+
+func (r recorder) SendUserMessage(_ *actor.PID, m any) {
+	c := m.(*futures.Completed)
+	*r.log = append(*r.log, fmt.Sprintf("actor %v", c.Value))
+}
+func (r recorder) SendSystemMessage(*actor.PID, any) {}
+func (r recorder) Stop(*actor.PID)                   {}
+
+func TestOneCompletionReachesEveryKindOfSubscriber(t *testing.T) {
+	// Callbacks, actors, Wait and AsCompleted hang off one list of
+	// subscribers, notified once each, in the order they subscribed.
+	sys := newSystem(t)
+	var log []string
+	rec, _ := sys.ProcessRegistry.Add(recorder{log: &log}, "recorder")
+	t.Cleanup(func() { sys.ProcessRegistry.Remove(rec) })
+
+	f := futures.NewIn[int](sys.ActorSystem)
+	f.AddDoneCallback(func(f *futures.Future[int]) { log = append(log, "callback 1") })
+	_, err := futures.Notify(nil, f, rec)
+	require.NoError(t, err)
+	f.AddDoneCallback(func(f *futures.Future[int]) { log = append(log, "callback 2") })
+
+	waited := make(chan []*futures.Future[int])
+	go func() {
+		done, _ := futures.Wait(timeout(t), []*futures.Future[int]{f}, futures.AllCompleted)
+		waited <- done
+	}()
+	yielded := make(chan *futures.Future[int], 2)
+	go func() {
+		for g, err := range futures.AsCompleted(timeout(t), []*futures.Future[int]{f}) {
+			if err == nil {
+				yielded <- g
+			}
+		}
+		close(yielded)
+	}()
+
+	require.NoError(t, f.SetResult(7))
+	assert.Equal(t, []string{"callback 1", "actor 7", "callback 2"}, log)
+	assert.Equal(t, []*futures.Future[int]{f}, <-waited)
+	assert.Same(t, f, <-yielded)
+	_, more := <-yielded
+	assert.False(t, more, "yielded once")
 }

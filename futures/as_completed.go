@@ -9,7 +9,7 @@ import (
 // AsCompleted yields the futures in fs as they complete, Python's
 // as_completed: those already done first (in the order of fs), then each
 // as it finishes or is cancelled, every future once however often it
-// appears in fs. The error is nil for every future yielded. If ctx ends
+// appears in fs; nil futures are ignored. The error is nil for every future yielded. If ctx ends
 // before all are done, the last pair is a nil future and an error that says
 // how many of how many futures are unfinished; it matches [ErrTimeout] and
 // context.DeadlineExceeded for a deadline. Leaving the loop early releases
@@ -23,7 +23,7 @@ func AsCompleted[F Awaitable](ctx context.Context, fs []F) iter.Seq2[F, error] {
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		uniq := dedupe(fs)
+		uniq, index := dedupe(fs)
 		var finished, pending []F
 		for _, f := range uniq {
 			if f.IsDone() {
@@ -73,9 +73,9 @@ func AsCompleted[F Awaitable](ctx context.Context, fs []F) iter.Seq2[F, error] {
 					return
 				}
 			}
-			for _, a := range q {
+			for _, c := range q {
 				yielded++
-				if !yield(a.(F), nil) {
+				if !yield(uniq[index[c]], nil) {
 					return
 				}
 			}

@@ -22,4 +22,19 @@ type Awaitable interface {
 	base() *core
 }
 
-func (c *core) base() *core { return c }
+// base is nil-safe, so that a nil *Future[T] inside a slice of
+// Awaitables is recognised as nil instead of panicking.
+func (f *Future[T]) base() *core {
+	if f == nil {
+		return nil
+	}
+	return &f.core
+}
+
+// baseOf returns a's core, or nil for a nil interface or a nil future.
+func baseOf(a Awaitable) *core {
+	if a == nil {
+		return nil
+	}
+	return a.base()
+}

@@ -18,8 +18,12 @@ type Outcome[T any] struct {
 // fails, the new future fails with the same error; if f is cancelled, the
 // new future is cancelled. fn runs in the goroutine that completes f (a
 // done-callback), so it should be quick; a panic in fn fails the new
-// future with a [*PanicError]. The new future shares f's actor system.
+// future with a [*PanicError]. The new future shares f's actor system. A
+// nil f gives a future failed with [ErrNilFuture].
 func Then[T, U any](f *Future[T], fn func(T) (U, error)) *Future[U] {
+	if f == nil {
+		return Failed[U](ErrNilFuture)
+	}
 	next := NewIn[U](f.sys)
 	if fn == nil {
 		_ = next.SetException(ErrNilFunc)

@@ -20,17 +20,22 @@
 //
 // # A future is an actor
 //
-// A future made with [NewIn] has an address: [Future.PID]. Any actor, on
-// this node or another, completes it by sending [SetResult],
-// [SetException] or [Cancel] there; [Subscribe] (or [Notify] from Go)
-// makes the future send a [*Completed] message to an actor when it
-// completes; [Await] runs a continuation inside an actor once the future
-// completes, without blocking the actor's mailbox. The PID is registered
-// lazily, so a future nobody addresses costs about what a channel does, and
-// it leaves the registry when the future completes.
+// A future made with [NewIn] has an address: [Future.PID]. Any actor
+// completes it by sending [SetResult], [SetException] or [Cancel] there,
+// with the same rules and callbacks as the Go calls; stopping or poisoning
+// it cancels it if it is pending. A transport whose messages must be
+// protobuf, such as a remote node, completes and subscribes with messages
+// of its own that implement [Completion] and [SubscribeRequest].
+// [Subscribe] (or [Notify] from Go) makes the future send a [*Completed]
+// message to an actor when it completes; [Await] runs a continuation inside
+// an actor once the future completes, without blocking the actor's mailbox.
+// The PID is registered lazily, so a future nobody addresses costs about
+// what a channel does, and it leaves the registry when the future
+// completes; messages sent to it afterwards are ignored.
 //
 // Callbacks, the waiters of [Wait] and [AsCompleted], and subscribed
-// actors are all subscribers to the same completion event.
+// actors are all subscribers to the same completion event, notified once
+// each in the order they subscribed.
 //
 // # Waiting on many
 //
@@ -38,8 +43,12 @@
 // are done ([FirstCompleted], [FirstException], [AllCompleted]).
 // [AsCompleted] yields futures as they complete. Both take futures of
 // different types through the [Awaitable] interface (or any slice of
-// *Future[T]), start no goroutine per future, and see a future cancelled
-// while pending as done at once, which CPython does not (gh-92001).
+// *Future[T], or of a type of yours that embeds one), count duplicates once,
+// ignore nil futures, start no goroutine, and see a future cancelled while
+// pending as done at once, which CPython does not (gh-92001). A context that
+// ends makes Wait return what is done so far, and AsCompleted end with an
+// error matching [ErrTimeout] (for a deadline) that says how many futures
+// are unfinished.
 //
 // # Composition
 //

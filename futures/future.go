@@ -21,8 +21,8 @@ import (
 // closed exactly once, after which the outcome is readable without locks.
 //
 // Its actor face is [Future.PID]: an address in a Proto.Actor system to
-// which [SetResult], [SetException] and [Cancel] messages can be sent from
-// any actor, local or remote. The PID is registered only when first asked
+// which any actor can send [SetResult], [SetException] and [Cancel]
+// messages (or, from a remote node, its own [Completion] messages). The PID is registered only when first asked
 // for, and unregistered when the future completes, so a future nobody
 // addresses costs about what a channel does.
 //

@@ -60,6 +60,42 @@ func TestZeroFutureIsUsable(t *testing.T) {
 	assert.Equal(t, 7, v)
 }
 
+func TestStatePredicates(t *testing.T) {
+	// CPython's test_cancelled, test_done and test_running, in one table.
+	tests := []struct {
+		give          futures.State
+		wantDone      bool
+		wantCancelled bool
+		wantRunning   bool
+		wantErr       error
+		wantValue     bool
+	}{
+		{give: futures.Pending},
+		{give: futures.Running, wantRunning: true},
+		{give: futures.Cancelled, wantDone: true, wantCancelled: true, wantErr: futures.ErrCancelled},
+		{give: futures.Finished, wantDone: true, wantValue: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give.String(), func(t *testing.T) {
+			f := inState(t, tt.give)
+			assert.Equal(t, tt.wantDone, f.IsDone())
+			assert.Equal(t, tt.wantDone, tt.give.Done())
+			assert.Equal(t, tt.wantCancelled, f.Cancelled())
+			assert.Equal(t, tt.wantRunning, f.Running())
+			assert.Equal(t, tt.wantErr, f.Err())
+			_, ok := f.Value()
+			assert.Equal(t, tt.wantValue, ok)
+			closed := false
+			select {
+			case <-f.Done():
+				closed = true
+			default:
+			}
+			assert.Equal(t, tt.wantDone, closed, "Done is closed exactly when the future is done")
+		})
+	}
+}
+
 func TestStateString(t *testing.T) {
 	tests := []struct {
 		give futures.State
@@ -97,27 +133,44 @@ func TestCancel(t *testing.T) {
 }
 
 func TestSettingADoneFutureIsInvalidState(t *testing.T) {
+	// CPython's test_multiple_set_result and test_multiple_set_exception,
+	// and set after cancel.
+	setResult := func(f *futures.Future[int]) error { return f.SetResult(1) }
+	setException := func(f *futures.Future[int]) error { return f.SetException(errors.New("second")) }
 	tests := []struct {
 		name string
-		give futures.State
+		give func(t *testing.T) *futures.Future[int]
 		set  func(*futures.Future[int]) error
 	}{
-		{"result after result", futures.Finished, func(f *futures.Future[int]) error { return f.SetResult(1) }},
-		{"exception after result", futures.Finished, func(f *futures.Future[int]) error { return f.SetException(errBoom) }},
-		{"result after cancel", futures.Cancelled, func(f *futures.Future[int]) error { return f.SetResult(1) }},
-		{"exception after cancel", futures.Cancelled, func(f *futures.Future[int]) error { return f.SetException(errBoom) }},
+		{"result after result", finished, setResult},
+		{"exception after result", finished, setException},
+		{"result after exception", failed, setResult},
+		{"exception after exception", failed, setException},
+		{"result after cancel", cancelled, setResult},
+		{"exception after cancel", cancelled, setException},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := inState(t, tt.give)
+			f := tt.give(t)
+			state := f.State()
 			before, beforeErr := f.Result(context.Background())
 			err := tt.set(f)
 			require.ErrorIs(t, err, futures.ErrInvalidState)
+			assert.Contains(t, err.Error(), state.String(), "the error names the state, as Python's does")
 			after, afterErr := f.Result(context.Background())
 			assert.Equal(t, before, after, "the outcome must not be overwritten")
 			assert.Equal(t, beforeErr, afterErr)
+			assert.Equal(t, state, f.State())
 		})
 	}
+}
+
+func finished(t *testing.T) *futures.Future[int]  { return inState(t, futures.Finished) }
+func cancelled(t *testing.T) *futures.Future[int] { return inState(t, futures.Cancelled) }
+func failed(t *testing.T) *futures.Future[int] {
+	f := futures.New[int]()
+	require.NoError(t, f.SetException(errBoom))
+	return f
 }
 
 func TestSetExceptionNilIsRefused(t *testing.T) {
@@ -191,11 +244,36 @@ func TestResult(t *testing.T) {
 }
 
 func TestResultWaitsForAnotherGoroutine(t *testing.T) {
-	f := futures.New[string]()
-	go func() { _ = f.SetResult("later") }()
-	v, err := f.Result(timeout(t))
-	require.NoError(t, err)
-	assert.Equal(t, "later", v)
+	// CPython's test_result_with_success, test_result_with_cancel and
+	// test_exception_with_success: the outcome is set while Result waits.
+	tests := []struct {
+		name      string
+		complete  func(*futures.Future[string])
+		wantValue string
+		wantErr   error
+	}{
+		{"result", func(f *futures.Future[string]) { _ = f.SetResult("later") }, "later", nil},
+		{"exception", func(f *futures.Future[string]) { _ = f.SetException(errBoom) }, "", errBoom},
+		{"cancel", func(f *futures.Future[string]) { f.Cancel() }, "", futures.ErrCancelled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := futures.New[string]()
+				go func() {
+					time.Sleep(time.Second) // simulated work: Result is waiting by then
+					tt.complete(f)
+				}()
+				v, err := f.Result(context.Background())
+				assert.Equal(t, tt.wantValue, v)
+				if tt.wantErr == nil {
+					assert.NoError(t, err)
+				} else {
+					assert.ErrorIs(t, err, tt.wantErr)
+				}
+			})
+		})
+	}
 }
 
 func TestResultTimeout(t *testing.T) {
@@ -303,9 +381,13 @@ func TestDoneChannelWakesEveryWaiter(t *testing.T) {
 
 func TestConcurrentSettersExactlyOneWins(t *testing.T) {
 	f := futures.New[int]()
+	done := f.Done()
 	var calls atomic.Int32
 	f.AddDoneCallback(func(*futures.Future[int]) { calls.Add(1) })
 	var wg sync.WaitGroup
+	for range 4 { // waiters on the channel while it is closed
+		wg.Go(func() { <-done })
+	}
 	var wins atomic.Int32
 	for i := range 16 {
 		wg.Go(func() {
@@ -348,23 +430,74 @@ func TestCallbacksRunInOrderBeforeSetReturns(t *testing.T) {
 }
 
 func TestCallbackAddedAfterDoneRunsAtOnce(t *testing.T) {
-	f := futures.Resolved(3)
-	ran := false
-	f.AddDoneCallback(func(*futures.Future[int]) { ran = true })
-	assert.True(t, ran, "the callback ran in the caller's goroutine before AddDoneCallback returned")
+	// CPython's test_done_callback_already_successful, _already_failed and
+	// _already_cancelled.
+	tests := []struct {
+		name string
+		give func(t *testing.T) *futures.Future[int]
+	}{
+		{"finished", finished},
+		{"failed", failed},
+		{"cancelled", cancelled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := tt.give(t)
+			var seen *futures.Future[int]
+			f.AddDoneCallback(func(g *futures.Future[int]) { seen = g })
+			assert.Same(t, f, seen, "the callback ran in the caller's goroutine before AddDoneCallback returned")
+		})
+	}
 }
 
 func TestCallbacksRunOnCancelAndException(t *testing.T) {
-	for _, complete := range []func(*futures.Future[int]){
-		func(f *futures.Future[int]) { f.Cancel() },
-		func(f *futures.Future[int]) { _ = f.SetException(errBoom) },
-	} {
-		f := futures.New[int]()
-		var seen futures.State
-		f.AddDoneCallback(func(f *futures.Future[int]) { seen = f.State() })
-		complete(f)
-		assert.Equal(t, f.State(), seen)
+	// CPython's test_done_callback_with_exception and _with_cancel.
+	tests := []struct {
+		name     string
+		complete func(*futures.Future[int])
+		want     futures.State
+	}{
+		{"cancel", func(f *futures.Future[int]) { f.Cancel() }, futures.Cancelled},
+		{"exception", func(f *futures.Future[int]) { _ = f.SetException(errBoom) }, futures.Finished},
+		{"interrupted task", func(f *futures.Future[int]) {
+			f.SetRunningInterruptible(futures.InterruptFunc(func() {}))
+			f.Interrupt()
+			_ = f.SetException(errBoom)
+		}, futures.Cancelled},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := futures.New[int]()
+			var seen []futures.State
+			f.AddDoneCallback(func(f *futures.Future[int]) { seen = append(seen, f.State()) })
+			tt.complete(f)
+			assert.Equal(t, []futures.State{tt.want}, seen, "ran once, before the completing call returned")
+		})
+	}
+}
+
+func TestCallbacksRunInTheCompletingGoroutine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := futures.New[int]()
+		entered, release, returned := make(chan struct{}), make(chan struct{}), make(chan struct{})
+		f.AddDoneCallback(func(*futures.Future[int]) {
+			close(entered)
+			<-release
+		})
+		go func() {
+			defer close(returned)
+			_ = f.SetResult(1)
+		}()
+		<-entered
+		synctest.Wait() // everything else is blocked now
+		select {
+		case <-returned:
+			t.Fatal("SetResult returned while its callback was still running")
+		default:
+		}
+		close(release)
+		<-returned
+	})
 }
 
 func TestCallbackMayUseItsOwnFuture(t *testing.T) {
@@ -387,13 +520,28 @@ func TestPanickingCallbackIsLoggedAndOthersRun(t *testing.T) {
 	logger, logs := bufferLogger()
 	sys := newSystem(t, actors.WithLogger(logger))
 	f := futures.NewIn[int](sys.ActorSystem)
-	var after bool
+	var order []int
+	f.AddDoneCallback(func(*futures.Future[int]) { order = append(order, 1) })
 	f.AddDoneCallback(func(*futures.Future[int]) { panic("callback bug") })
-	f.AddDoneCallback(func(*futures.Future[int]) { after = true })
-	require.NoError(t, f.SetResult(1))
-	assert.True(t, after)
+	f.AddDoneCallback(func(*futures.Future[int]) { order = append(order, 3) })
+	require.NoError(t, f.SetResult(1), "the completing call is not hurt")
+	assert.Equal(t, []int{1, 3}, order)
 	assert.Contains(t, logs.String(), "exception calling callback")
 	assert.Contains(t, logs.String(), "callback bug")
+	assert.Contains(t, logs.String(), "stack=", "the log carries the callback's stack")
+}
+
+func TestPanickingCallbackOnADoneFutureIsLogged(t *testing.T) {
+	// CPython's test_done_callback_raises_already_succeeded: the panic does
+	// not reach the caller of AddDoneCallback.
+	logger, logs := bufferLogger()
+	sys := newSystem(t, actors.WithLogger(logger))
+	f := futures.NewIn[int](sys.ActorSystem)
+	require.NoError(t, f.SetResult(1))
+	assert.NotPanics(t, func() {
+		f.AddDoneCallback(func(*futures.Future[int]) { panic("late callback bug") })
+	})
+	assert.Contains(t, logs.String(), "late callback bug")
 }
 
 func TestNilCallbackIsIgnored(t *testing.T) {
@@ -428,6 +576,8 @@ func TestString(t *testing.T) {
 		{futures.New[int](), "Future[int](pending)"},
 		{futures.Resolved(3), "Future[int](finished returned 3)"},
 		{futures.Failed[int](errBoom), "Future[int](finished raised *errors.errorString)"},
+		{cancelled(t), "Future[int](cancelled)"},
+		{inState(t, futures.Running), "Future[int](running)"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.give.String())

@@ -36,7 +36,8 @@ type Completed struct {
 	// Future is the future itself, for a local subscriber: type-assert it
 	// to *Future[T], or use Value.
 	Future Awaitable
-	// PID is the future's address, to tell several subscriptions apart.
+	// PID is the future's address, to tell several subscriptions apart;
+	// nil for a future made without an actor system ([New]).
 	PID   *actor.PID
 	State State
 	Value any   // the result, when State is Finished and Err is nil
@@ -46,9 +47,13 @@ type Completed struct {
 // PID returns the future's address in its actor system, registering the
 // future there on the first call. Messages sent to it ([SetResult],
 // [SetException], [Cancel], [Subscribe], [Unsubscribe]) act on the future;
-// stopping it (ctx.Stop) cancels it. When the future completes it leaves
+// stopping or poisoning it (ctx.Stop, ctx.Poison, or their remote
+// equivalents) cancels it if it is pending, and watchers (ctx.Watch) receive
+// *actor.Terminated when it completes. When the future completes it leaves
 // the registry and later messages are ignored. A future completed before
-// PID was first called gets an address that is never registered.
+// PID was first called gets an address that is never registered. Like an
+// actor that is never stopped, a future that is addressed and then
+// abandoned while pending stays registered: cancel what you abandon.
 //
 // PID returns nil for a future made without an actor system ([New]).
 func (f *Future[T]) PID() *actor.PID {
@@ -84,6 +89,9 @@ func (p *process[T]) SendUserMessage(_ *actor.PID, message any) {
 
 func (p *process[T]) SendSystemMessage(_ *actor.PID, message any) {
 	switch m := message.(type) {
+	case *actor.Stop:
+		// What a remote node's Stop becomes on arrival.
+		p.f.Cancel()
 	case *actor.Watch:
 		// A watcher learns of completion as of an actor's termination.
 		p.f.subscribe(&watcher{sys: p.f.sys, who: m.Watcher}, p.f)
@@ -93,7 +101,8 @@ func (p *process[T]) SendSystemMessage(_ *actor.PID, message any) {
 }
 
 // Stop cancels the future: stopping a future's actor means nobody will
-// complete it.
+// complete it. Like Cancel, it cannot end a running task; the future
+// leaves the registry, and its watchers hear of it, when the task ends.
 func (p *process[T]) Stop(*actor.PID) { p.f.Cancel() }
 
 func (f *Future[T]) handle(msg any) error {
@@ -110,6 +119,11 @@ func (f *Future[T]) handle(msg any) error {
 		if !f.Cancel() {
 			return invalidState("Cancel", f.State())
 		}
+		return nil
+	case *actor.PoisonPill:
+		// Poison stops an actor once it is idle: a pending future is
+		// cancelled, a running one ends when its task does.
+		f.Cancel()
 		return nil
 	case *Subscribe:
 		return f.notifyPID(m.Subscriber)
@@ -155,7 +169,9 @@ func (f *Future[T]) setAny(v any) error {
 // completedMessage builds what subscribers of a completed future receive.
 func completedMessage(f Awaitable) *Completed {
 	c := f.base()
-	m := &Completed{Future: f, PID: c.pid, State: c.State(), Err: c.err}
+	// PID, not c.pid: the field is written under the lock by a first call
+	// to PID, which may run concurrently with this notification.
+	m := &Completed{Future: f, PID: f.PID(), State: c.State(), Err: c.err}
 	if v, ok := f.(interface{ anyValue() any }); ok && m.State == Finished && m.Err == nil {
 		m.Value = v.anyValue()
 	}

@@ -23,6 +23,13 @@ func registrySize(sys *actors.System) int {
 	return n
 }
 
+// registered reports whether pid is in sys's registry, looking it up
+// afresh (a *PID caches the process it was last resolved to).
+func registered(sys *actors.System, pid *actor.PID) bool {
+	_, ok := sys.ProcessRegistry.Get(actor.NewPID(pid.Address, pid.Id))
+	return ok
+}
+
 // probe is an actor that forwards every user message it receives to a
 // channel, for tests to read in order.
 func probe(t *testing.T, sys *actors.System) (*actor.PID, <-chan any) {
@@ -96,7 +103,13 @@ func TestMessagesCompleteTheFuture(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := futures.NewIn[int](sys.ActorSystem)
+			var seen []futures.State
+			f.AddDoneCallback(func(f *futures.Future[int]) { seen = append(seen, f.State()) })
 			sys.Root.Send(f.PID(), tt.give)
+			// A future's process handles a message in the sender's
+			// goroutine, so its callbacks have run when Send returns, as
+			// after the Go call.
+			assert.Equal(t, []futures.State{tt.wantState}, seen)
 			v, err := f.Result(timeout(t))
 			assert.Equal(t, tt.wantState, f.State())
 			assert.Equal(t, tt.wantValue, v)
@@ -167,10 +180,51 @@ func TestMessagesAfterCompletionAreHarmless(t *testing.T) {
 }
 
 func TestStoppingAFutureCancelsIt(t *testing.T) {
+	tests := []struct {
+		name string
+		stop func(t *testing.T, sys *actors.System, pid *actor.PID)
+	}{
+		{"Stop", func(t *testing.T, sys *actors.System, pid *actor.PID) { sys.Root.Stop(pid) }},
+		{"Poison", func(t *testing.T, sys *actors.System, pid *actor.PID) { sys.Root.Poison(pid) }},
+		{"StopFuture", func(t *testing.T, sys *actors.System, pid *actor.PID) {
+			require.NoError(t, sys.Root.StopFuture(pid).Wait(), "the stopper learns the future is gone")
+		}},
+		{"PoisonFuture", func(t *testing.T, sys *actors.System, pid *actor.PID) {
+			require.NoError(t, sys.Root.PoisonFuture(pid).Wait(), "the poisoner learns the future is gone")
+		}},
+		{"Stop system message, as from a remote node", func(t *testing.T, sys *actors.System, pid *actor.PID) {
+			p, ok := sys.ProcessRegistry.Get(pid)
+			require.True(t, ok)
+			p.SendSystemMessage(pid, &actor.Stop{})
+		}},
+	}
+	sys := newSystem(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := futures.NewIn[int](sys.ActorSystem)
+			pid := f.PID()
+			tt.stop(t, sys, pid)
+			assert.True(t, f.Cancelled())
+			assert.False(t, registered(sys, pid), "the cancelled future left the registry")
+		})
+	}
+}
+
+func TestStoppingARunningFutureWaitsForItsTask(t *testing.T) {
+	// Like Cancel, Stop cannot end a running task: the future leaves the
+	// registry, and its watchers hear of it, when the task completes.
 	sys := newSystem(t)
 	f := futures.NewIn[int](sys.ActorSystem)
-	sys.Root.Stop(f.PID())
-	assert.True(t, f.Cancelled())
+	require.True(t, f.SetRunningOrNotifyCancel())
+	stopped := sys.Root.StopFuture(f.PID())
+	assert.Equal(t, futures.Running, f.State())
+	assert.True(t, registered(sys, f.PID()), "still addressable while running")
+	require.NoError(t, f.SetResult(3))
+	require.NoError(t, stopped.Wait())
+	assert.False(t, registered(sys, f.PID()))
+	v, err := f.Result(timeout(t))
+	require.NoError(t, err)
+	assert.Equal(t, 3, v)
 }
 
 func TestSubscribeMessage(t *testing.T) {
@@ -220,6 +274,24 @@ func TestWatchingAFutureReportsTermination(t *testing.T) {
 	case <-timeout(t).Done():
 		t.Fatal("no Terminated")
 	}
+}
+
+func TestUnwatchingAFuture(t *testing.T) {
+	sys := newSystem(t)
+	f := futures.NewIn[int](sys.ActorSystem)
+	got := make(chan any, 4)
+	sys.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
+		switch m := ctx.Message().(type) {
+		case *actor.Started:
+			ctx.Watch(f.PID())
+			ctx.Unwatch(f.PID())
+			_ = f.SetResult(1)
+			ctx.Send(ctx.Self(), "marker")
+		case string, *actor.Terminated:
+			got <- m
+		}
+	}))
+	assert.Equal(t, "marker", receive(t, got), "no Terminated came before the marker")
 }
 
 func TestRegistryIsUnchangedAfter100000AddressedFutures(t *testing.T) {

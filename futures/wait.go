@@ -2,6 +2,7 @@ package futures
 
 import (
 	"context"
+	"strconv"
 	"sync"
 )
 
@@ -28,17 +29,19 @@ func (r ReturnWhen) String() string {
 	case AllCompleted:
 		return "ALL_COMPLETED"
 	}
-	return "ReturnWhen(?)"
+	return "ReturnWhen(" + strconv.Itoa(int(r)) + ")"
 }
 
 // Wait waits for the futures in fs, Python's concurrent.futures.wait. It
 // returns the futures that are done and those that are not, each in the
-// order of fs, with duplicates counted once. It returns as soon as the
-// condition given by when holds; futures already done count at once, and a
-// future cancelled while pending counts as done the moment it is cancelled
-// (CPython only notices that when an executor dequeues it, gh-92001). When
-// ctx ends first, Wait returns what is done so far: like Python's timeout,
-// that is not an error.
+// order of fs, with duplicates counted once and nil futures ignored. It
+// returns as soon as the condition given by when holds; futures already
+// done count at once, and a future cancelled while pending counts as done
+// the moment it is cancelled (CPython only notices that when an executor
+// dequeues it, gh-92001). When ctx ends first, Wait returns what is done so
+// far: like Python's timeout, that is not an error. A when that is none of
+// the three (Python raises ValueError) is taken as [AllCompleted], the one
+// condition that cannot return early by mistake.
 //
 // Wait starts no goroutine: it subscribes to each future's completion and
 // withdraws the subscriptions it no longer needs before it returns.
@@ -46,7 +49,7 @@ func Wait[F Awaitable](ctx context.Context, fs []F, when ReturnWhen) (done, notD
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	uniq := dedupe(fs)
+	uniq, _ := dedupe(fs)
 	w := newWaiter(when, len(uniq), false)
 	var subscribed []F
 	for _, f := range uniq {
@@ -78,25 +81,25 @@ func Wait[F Awaitable](ctx context.Context, fs []F, when ReturnWhen) (done, notD
 	return done, notDone
 }
 
-// dedupe returns fs without repeats, in first-seen order, and without nils.
-func dedupe[F Awaitable](fs []F) []F {
-	seen := make(map[*core]struct{}, len(fs))
-	out := make([]F, 0, len(fs))
+// dedupe returns fs without repeats, in first-seen order, and without
+// nils, with the position in it of each future's core: a completion names
+// the core, and the caller wants back its own F (which may be a type that
+// embeds a future, not the future itself).
+func dedupe[F Awaitable](fs []F) (uniq []F, index map[*core]int) {
+	index = make(map[*core]int, len(fs))
+	uniq = make([]F, 0, len(fs))
 	for _, f := range fs {
-		if any(f) == nil {
-			continue
-		}
-		c := f.base()
+		c := baseOf(f)
 		if c == nil {
 			continue
 		}
-		if _, ok := seen[c]; ok {
+		if _, ok := index[c]; ok {
 			continue
 		}
-		seen[c] = struct{}{}
-		out = append(out, f)
+		index[c] = len(uniq)
+		uniq = append(uniq, f)
 	}
-	return out
+	return uniq, index
 }
 
 // waiter is the one subscriber Wait and AsCompleted attach to every future
@@ -110,7 +113,7 @@ type waiter struct {
 	finished  int
 	exception bool
 	collect   bool
-	queue     []Awaitable
+	queue     []*core
 	signal    chan struct{}
 }
 
@@ -120,12 +123,13 @@ func newWaiter(when ReturnWhen, total int, collect bool) *waiter {
 
 func (w *waiter) completed(f Awaitable) {
 	w.mu.Lock()
+	c := f.base()
 	w.finished++
-	if f.base().failedWithException() {
+	if c.failedWithException() {
 		w.exception = true
 	}
 	if w.collect {
-		w.queue = append(w.queue, f)
+		w.queue = append(w.queue, c)
 	}
 	fire := w.satisfiedLocked()
 	w.mu.Unlock()
@@ -156,7 +160,7 @@ func (w *waiter) satisfiedLocked() bool {
 }
 
 // take removes and returns the queued completions.
-func (w *waiter) take() []Awaitable {
+func (w *waiter) take() []*core {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	q := w.queue
