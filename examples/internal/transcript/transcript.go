@@ -102,8 +102,9 @@ func Equal(t testing.TB, want string, r *Recorder) {
 	t.Helper()
 	wantLines, err := Parse(want)
 	require.NoError(t, err)
-	require.Equal(t, render(canonical(wantLines)), render(canonical(r.Lines())),
-		"transcripts differ (lines of one instant sorted by text)")
+	if w, g := render(canonical(wantLines)), render(canonical(r.Lines())); w != g {
+		t.Fatalf("transcripts differ (the lines of one instant sorted by text)\n--- want:\n%s--- got:\n%s--- as written:\n%s", w, g, r)
+	}
 }
 
 // Parse reads a transcript. Blank lines and the indentation before TIME are
