@@ -64,6 +64,13 @@ func (r *Recorder) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// Add records a line as if it had been written at l.At.
+func (r *Recorder) Add(l Line) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines = append(r.lines, l)
+}
+
 // Lines returns the lines recorded so far, in the order they were written.
 func (r *Recorder) Lines() []Line {
 	r.mu.Lock()
