@@ -9,7 +9,7 @@
 // Sleeps stand for the tutorial's waits, one tutorial second lasting
 // -scale seconds:
 //
-//	go run ./examples/basics            # 0.1 s per tutorial second
+//	go run ./examples/basics            # 0.05 s per tutorial second
 //	go run ./examples/basics -scale=1   # the tutorial's timings
 package main
 
@@ -32,7 +32,7 @@ import (
 )
 
 func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
+	scale := flag.Float64("scale", 0.05, "length of one of the tutorial's seconds, in seconds")
 	flag.Parse()
 	if err := run(context.Background(), os.Stdout, seconds(*scale)); err != nil {
 		fmt.Fprintln(os.Stderr, "basics:", err)

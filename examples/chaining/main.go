@@ -8,7 +8,7 @@
 // adds a quick step that needs no task, and FirstSuccess takes the first
 // of two replicas that answers.
 //
-//	go run ./examples/chaining            # 0.1 s per tutorial second
+//	go run ./examples/chaining            # 0.05 s per tutorial second
 //	go run ./examples/chaining -scale=1   # the tutorial's timings
 package main
 
@@ -28,7 +28,7 @@ import (
 )
 
 func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
+	scale := flag.Float64("scale", 0.05, "length of one of the tutorial's seconds, in seconds")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

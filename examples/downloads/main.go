@@ -5,10 +5,14 @@
 // an address where nothing listens. It downloads the pages with
 // AsCompleted and a deadline per request, gathers JSON "APIs" in input
 // order with AllOf, and bounds a whole batch with one deadline, cancelling
-// what is left when it passes.
+// what is left when it passes. With -v, the pool logs to stderr (the
+// start of its actor system, a worker's crash and restart), its actors
+// named after "downloader", Python's thread_name_prefix; it is silent
+// otherwise.
 //
 //	go run ./examples/downloads            # 0.1 s per tutorial second
 //	go run ./examples/downloads -scale=1   # the tutorial's timings
+//	go run ./examples/downloads -v         # with the pool's log
 package main
 
 import (
@@ -19,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -32,10 +37,14 @@ import (
 
 func main() {
 	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
+	verbose := flag.Bool("v", false, "let the pool log to stderr")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cfg := config{second: seconds(*scale), latency: true}
+	if *verbose {
+		cfg.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	if err := run(ctx, os.Stdout, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "downloads:", err)
 		os.Exit(1)
@@ -47,6 +56,7 @@ func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Se
 type config struct {
 	second  time.Duration // how long one of the tutorial's seconds lasts
 	latency bool          // the server takes its time, like a distant one
+	logger  *slog.Logger  // the pool's log; nil for none
 }
 
 // pages are what the local server serves, and how long each takes.
@@ -95,7 +105,11 @@ func run(ctx context.Context, out io.Writer, cfg config) error {
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
 
-	pool, err := pools.NewActorPool(pools.WithMaxWorkers(5))
+	opts := []pools.Option{pools.WithMaxWorkers(5), pools.WithName("downloader")}
+	if cfg.logger != nil {
+		opts = append(opts, pools.WithLogger(cfg.logger))
+	}
+	pool, err := pools.NewActorPool(opts...)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@
 // not retried). errors.Is and errors.As tell the kinds apart. A retry
 // loop also stops when its context has no time left for the next wait.
 //
-//	go run ./examples/retry                 # 0.1 s per tutorial second
+//	go run ./examples/retry                 # 0.05 s per tutorial second
 //	go run ./examples/retry -scale=1 -seed=7
 package main
 
@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
+	scale := flag.Float64("scale", 0.05, "length of one of the tutorial's seconds, in seconds")
 	seed := flag.Uint64("seed", 10, "seed for which attempts fail")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)

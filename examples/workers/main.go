@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"log"
 	"os"
 	"runtime"
@@ -120,7 +121,7 @@ func header(workerCounts []int) string {
 	return b.String()
 }
 
-func count(n int) func(func(int) bool) {
+func count(n int) iter.Seq[int] {
 	return func(yield func(int) bool) {
 		for i := range n {
 			if !yield(i) {
