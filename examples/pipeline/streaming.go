@@ -1,24 +1,11 @@
-// Streaming: a lazy generator feeding a pool, with a bounded number of
-// tasks in flight, so that a long or endless input is never read ahead of
-// what the workers can take.
-//
-// pools.Map with BufferSize does it in input order. A hand-rolled window
-// (Wait with FirstCompleted, as in the tutorial) does it in completion
-// order. Leaving either loop early stops reading the generator.
-//
-//	go run ./examples/streaming            # 0.1 s per tutorial second
-//	go run ./examples/streaming -scale=1   # the tutorial's timings
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"iter"
 	"log"
-	"os"
 	"sync"
 	"time"
 
@@ -26,18 +13,7 @@ import (
 	"github.com/actorfutures/actorfutures/pools"
 )
 
-func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Stdout, seconds(*scale)); err != nil {
-		fmt.Fprintln(os.Stderr, "streaming:", err)
-		os.Exit(1)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+// The streamed part of the example: see the package comment in main.go.
 
 // gauge counts the tasks in flight and remembers the most at once.
 type gauge struct {
@@ -61,10 +37,7 @@ func (g *gauge) peak() int {
 	return p
 }
 
-func run(ctx context.Context, out io.Writer, second time.Duration) error {
-	if second < 0 {
-		return errors.New("the scale must not be negative")
-	}
+func streamed(ctx context.Context, out io.Writer, second time.Duration) error {
 	say := log.New(out, "", 0)
 	pool, err := pools.NewActorPool(pools.WithMaxWorkers(3))
 	if err != nil {
@@ -172,18 +145,5 @@ func window[In, Out any](ctx context.Context, ex pools.Executor, fn func(context
 				}
 			}
 		}
-	}
-}
-
-// sleep stands for work that takes d; like any well-behaved task, it stops
-// when its context ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
 	}
 }

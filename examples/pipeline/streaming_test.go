@@ -7,18 +7,15 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
-	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 // On synctest's fake clock: which chunk is read when, and the order the
 // results come in.
 func TestStreaming(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		out := transcript.New()
-		require.NoError(t, run(context.Background(), out, time.Second))
+		require.NoError(t, streamed(context.Background(), out, time.Second))
 		transcript.Equal(t, `
 			   0s | == Map with BufferSize(3): input order
 			   0s | read chunk 0
@@ -80,8 +77,4 @@ func TestStreaming(t *testing.T) {
 			"Processed Data chunk 4", "Processed Data chunk 5", "Processed Data chunk 6", "Processed Data chunk 7",
 		}, out.Texts()[1:17])
 	})
-}
-
-func TestNegativeScale(t *testing.T) {
-	require.Error(t, run(context.Background(), transcript.New(), -time.Second))
 }
