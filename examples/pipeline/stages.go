@@ -20,6 +20,8 @@ import (
 
 // The staged part of the example: see the package comment in main.go.
 
+// staged sends numbers, then records, through three stages.
+// It is one part of the example: see the package comment in main.go.
 func staged(ctx context.Context, out io.Writer, second time.Duration, seed uint64) error {
 	say := log.New(out, "", 0)
 	if err := numbers(ctx, say, second); err != nil {

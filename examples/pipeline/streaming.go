@@ -37,6 +37,8 @@ func (g *gauge) peak() int {
 	return p
 }
 
+// streamed feeds a pool from a lazy generator, three ways.
+// It is one part of the example: see the package comment in main.go.
 func streamed(ctx context.Context, out io.Writer, second time.Duration) error {
 	say := log.New(out, "", 0)
 	pool, err := pools.NewActorPool(pools.WithMaxWorkers(3))

@@ -7,18 +7,15 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
-	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 // The tutorial's own timings, on synctest's fake clock: every connection
 // opened is closed, on every path.
 func TestResources(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		out := transcript.New()
-		require.NoError(t, run(context.Background(), out, time.Second))
+		require.NoError(t, perTaskResources(context.Background(), out, time.Second))
 		transcript.Equal(t, `
 			  0s | == three queries, three connections
 			  0s | Connecting to database DB1
@@ -54,8 +51,4 @@ func TestResources(t *testing.T) {
 		`, out)
 		require.NotContains(t, out.Texts(), "Connecting to database DB7", "a cancelled task opens nothing")
 	})
-}
-
-func TestNegativeScale(t *testing.T) {
-	require.Error(t, run(context.Background(), transcript.New(), -time.Second))
 }

@@ -7,18 +7,15 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
-	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 // The tutorial's own timings, on synctest's fake clock: streamed, the first
 // batch starts 0.17 s after the start instead of 0.51 s.
 func TestProducerConsumer(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		out := transcript.New()
-		require.NoError(t, run(context.Background(), out, time.Second))
+		require.NoError(t, produceConsume(context.Background(), out, time.Second))
 		transcript.Equal(t, `
 			    0s | == produce everything, then process
 			  0.1s | Producer 1 created item_1_0
@@ -57,8 +54,4 @@ func TestProducerConsumer(t *testing.T) {
 			 3.68s | Total items processed: 9 in 1.67s
 		`, out)
 	})
-}
-
-func TestNegativeScale(t *testing.T) {
-	require.Error(t, run(context.Background(), transcript.New(), -time.Second))
 }

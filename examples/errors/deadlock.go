@@ -1,48 +1,20 @@
-// Deadlock: a task that waits for another task of its own pool can wait
-// forever, when the task it waits for cannot get a worker.
-//
-// With one worker, a task that submits a task and waits for it would hang
-// in Python; here the pool sees that the wait can never end and the wait
-// fails with ErrDeadlock. The fixes: do not block inside a task (chain
-// the next step with Then), or have more workers than tasks waiting. Two
-// running tasks waiting for each other is a deadlock the pool does not
-// detect: a deadline on the tasks ends it.
-//
-//	go run ./examples/deadlock            # 0.1 s per tutorial second
-//	go run ./examples/deadlock -scale=1   # the tutorial's timings
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
-	"os"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 )
 
-func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Stdout, seconds(*scale)); err != nil {
-		fmt.Fprintln(os.Stderr, "deadlock:", err)
-		os.Exit(1)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-
-func run(ctx context.Context, out io.Writer, second time.Duration) error {
-	if second < 0 {
-		return errors.New("the scale must not be negative")
-	}
+// deadlocks shows the pitfall, its fixes, and the deadlock the pool cannot see.
+// It is one part of the example: see the package comment in main.go.
+func deadlocks(ctx context.Context, out io.Writer, second time.Duration) error {
 	say := log.New(out, "", 0)
 	for _, step := range []func(context.Context, *log.Logger, time.Duration) error{
 		waitOnFuture, chained, moreWorkers, eachOther,
@@ -161,17 +133,4 @@ func eachOther(ctx context.Context, say *log.Logger, second time.Duration) error
 	_, errB := b.Result(ctx)
 	say.Printf("b after %v: %v (a's timeout: %v)", time.Since(start).Round(time.Millisecond), errB, errors.Is(errB, futures.ErrTimeout))
 	return pool.Shutdown(ctx)
-}
-
-// sleep stands for work that takes d; like any well-behaved task, it stops
-// when its context ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

@@ -1,44 +1,16 @@
-// Exceptions: the errors this library returns, and how to tell them apart.
-//
-// Python's concurrent.futures has four exception classes: CancelledError,
-// TimeoutError, BrokenExecutor and InvalidStateError. Here they are
-// sentinel errors, matched with errors.Is: futures.ErrCancelled,
-// futures.ErrTimeout (which also matches context.DeadlineExceeded),
-// pools.ErrBrokenExecutor and futures.ErrInvalidState. A few more say
-// what Python says with ValueError or RuntimeError, and a task's panic
-// comes back as a *futures.PanicError.
-//
-//	go run ./examples/exceptions            # 0.1 s per tutorial second
-//	go run ./examples/exceptions -scale=1   # the tutorial's timings
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"log"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 )
-
-func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Stdout, seconds(*scale)); err != nil {
-		fmt.Fprintln(os.Stderr, "exceptions:", err)
-		os.Exit(1)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // kinds are the sentinels an error is checked against.
 var kinds = []struct {
@@ -70,10 +42,9 @@ func explain(say *log.Logger, what string, err error) {
 	say.Printf("%s:\n    %v\n    matches: %s", what, err, strings.Join(matches, ", "))
 }
 
-func run(ctx context.Context, out io.Writer, second time.Duration) error {
-	if second < 0 {
-		return errors.New("the scale must not be negative")
-	}
+// errorKinds makes each kind of error happen and says what it matches.
+// It is one part of the example: see the package comment in main.go.
+func errorKinds(ctx context.Context, out io.Writer, second time.Duration) error {
 	say := log.New(out, "", 0)
 	pool, err := pools.NewActorPool(pools.WithMaxWorkers(1), pools.WithQueueSize(1))
 	if err != nil {
@@ -155,17 +126,4 @@ func run(ctx context.Context, out io.Writer, second time.Duration) error {
 	_, err = pools.NewActorPool(pools.WithMaxWorkers(0))
 	explain(say, "NewActorPool with no workers", err)
 	return nil
-}
-
-// sleep stands for work that takes d; like any well-behaved task, it stops
-// when its context ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

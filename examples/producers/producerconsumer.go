@@ -1,23 +1,11 @@
-// Producer/consumer: three producers make items, and two processors handle
-// them in batches of three, each on a pool of its own.
-//
-// The tutorial does it in two phases: all the producing, then all the
-// processing. Streamed, the items go through a channel as they are made,
-// and a batch is processed as soon as it is full; a done-callback on the
-// producers' futures closes the channel when the last one is done.
-//
-//	go run ./examples/producerconsumer            # 0.1 s per tutorial second
-//	go run ./examples/producerconsumer -scale=1   # the tutorial's timings
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
-	"os"
 	"slices"
 	"time"
 
@@ -25,19 +13,6 @@ import (
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 )
-
-func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Stdout, seconds(*scale)); err != nil {
-		fmt.Fprintln(os.Stderr, "producerconsumer:", err)
-		os.Exit(1)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 const (
 	producers   = 3 // each making perProducer items
@@ -89,10 +64,9 @@ func (s shop) submitBatch(ctx context.Context, n int, batch []string) *futures.F
 	})
 }
 
-func run(ctx context.Context, out io.Writer, second time.Duration) error {
-	if second < 0 {
-		return errors.New("the scale must not be negative")
-	}
+// produceConsume runs the producers and processors in two phases, then streamed.
+// It is one part of the example: see the package comment in main.go.
+func produceConsume(ctx context.Context, out io.Writer, second time.Duration) error {
 	say := log.New(out, "", 0)
 	sys := actors.NewSystem()
 	defer sys.Shutdown(context.Background())
@@ -214,17 +188,4 @@ func finish(ctx context.Context, s shop, batches []*futures.Future[[]string], st
 	}
 	s.say.Printf("Total items processed: %d in %v", total, time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// sleep stands for work that takes d; like any well-behaved task, it stops
-// when its context ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

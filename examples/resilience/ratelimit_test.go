@@ -10,11 +10,8 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
-	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 // On synctest's fake clock: twenty starts exactly 0.2 s apart, though ten
 // workers are free. Which task takes which slot depends on which worker
@@ -22,7 +19,7 @@ func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 func TestRateLimit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		out := transcript.New()
-		require.NoError(t, run(context.Background(), out, time.Second))
+		require.NoError(t, rateLimit(context.Background(), out, time.Second))
 		lines := out.Lines()
 
 		var starts []time.Duration
@@ -64,8 +61,4 @@ func shifted(lines []transcript.Line, zero time.Duration) *transcript.Recorder {
 		r.Add(transcript.Line{At: l.At - zero, Text: l.Text})
 	}
 	return r
-}
-
-func TestNegativeScale(t *testing.T) {
-	require.Error(t, run(context.Background(), transcript.New(), -time.Second))
 }

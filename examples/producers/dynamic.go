@@ -1,25 +1,13 @@
-// Dynamic: tasks that find more work as they go.
-//
-// Each task may generate subtasks, down to depth 3. The tutorial returns
-// the subtasks to a coordinating loop, which keeps up to four tasks in
-// flight with Wait(FirstCompleted). A task can also submit its subtasks
-// itself; a counter of outstanding tasks, and a future made by hand that
-// completes when it drops to zero, tell when all the work is done.
-//
-//	go run ./examples/dynamic                 # 0.1 s per tutorial second
-//	go run ./examples/dynamic -scale=1 -seed=7
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"log"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,20 +16,6 @@ import (
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 )
-
-func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
-	seed := flag.Uint64("seed", 9, "seed for which tasks generate subtasks")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Stdout, seconds(*scale), *seed); err != nil {
-		fmt.Fprintln(os.Stderr, "dynamic:", err)
-		os.Exit(1)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 const maxDepth = 3
 
@@ -80,10 +54,9 @@ func (w work) process(ctx context.Context, j job) (outcome, error) {
 	return o, nil
 }
 
-func run(ctx context.Context, out io.Writer, second time.Duration, seed uint64) error {
-	if second < 0 {
-		return errors.New("the scale must not be negative")
-	}
+// generateTasks runs the same tree of tasks twice: coordinated, then self-submitting.
+// It is one part of the example: see the package comment in main.go.
+func generateTasks(ctx context.Context, out io.Writer, second time.Duration, seed uint64) error {
 	say := log.New(out, "", 0)
 	pool, err := pools.NewActorPool(pools.WithMaxWorkers(4))
 	if err != nil {
@@ -195,17 +168,4 @@ func selfSubmitting(ctx context.Context, say *log.Logger, pool *pools.ActorPool,
 	}
 	say.Printf("All tasks completed. Total results: %d in %v", len(results), time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// sleep stands for work that takes d; like any well-behaved task, it stops
-// when its context ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

@@ -7,18 +7,15 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
-	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 // The tutorial's own timings, on synctest's fake clock: four one-second
 // tasks on two workers.
 func TestShutdown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		out := transcript.New()
-		require.NoError(t, run(context.Background(), out, time.Second))
+		require.NoError(t, shuttingDown(context.Background(), out, time.Second))
 		transcript.Equal(t, `
 			  0s | == Shutdown waits for every task
 			  2s | returned after 2s (error <nil>): finished, finished, finished, finished
@@ -38,8 +35,4 @@ func TestShutdown(t *testing.T) {
 			7.1s | Shutdown again waits for the rest: after 2s (error <nil>): finished, finished, finished, finished
 		`, out)
 	})
-}
-
-func TestNegativeScale(t *testing.T) {
-	require.Error(t, run(context.Background(), transcript.New(), -time.Second))
 }

@@ -1,43 +1,16 @@
-// Shutdown: ending a pool, Python's executor.shutdown and `with` block.
-//
-// Shutdown stops new work and waits for what was submitted; CancelPending
-// (Python's cancel_futures=True) cancels what has not started; NoWait
-// (wait=False) returns at once while the pool finishes in the background;
-// InterruptRunning, beyond Python, stops the running tasks too. A submit
-// after Shutdown fails with ErrShutdown, Shutdown can be called again, and
-// its context bounds how long it waits.
-//
-//	go run ./examples/shutdown            # 0.1 s per tutorial second
-//	go run ./examples/shutdown -scale=1   # the tutorial's timings
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"log"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 )
-
-func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Stdout, seconds(*scale)); err != nil {
-		fmt.Fprintln(os.Stderr, "shutdown:", err)
-		os.Exit(1)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // batch is four one-second tasks on a pool of two workers: two run, two
 // wait in the queue.
@@ -72,10 +45,9 @@ func (b *batch) states() string {
 
 func (b *batch) elapsed() time.Duration { return time.Since(b.start).Round(time.Millisecond) }
 
-func run(ctx context.Context, out io.Writer, second time.Duration) error {
-	if second < 0 {
-		return errors.New("the scale must not be negative")
-	}
+// shuttingDown shuts pools down in each of the ways there are.
+// It is one part of the example: see the package comment in main.go.
+func shuttingDown(ctx context.Context, out io.Writer, second time.Duration) error {
 	say := log.New(out, "", 0)
 	for _, step := range []func(context.Context, *log.Logger, time.Duration) error{
 		waits, cancelPending, noWait, interruptRunning, afterShutdown,
@@ -169,17 +141,4 @@ func afterShutdown(ctx context.Context, say *log.Logger, second time.Duration) e
 	err = b.pool.Shutdown(ctx)
 	say.Printf("Shutdown again waits for the rest: after %v (error %v): %s", b.elapsed(), err, b.states())
 	return nil
-}
-
-// sleep stands for work that takes d; like any well-behaved task, it stops
-// when its context ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

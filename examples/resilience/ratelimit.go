@@ -1,44 +1,15 @@
-// Rate limit: at most so many task starts per second, however many
-// workers are free; and, the other kind of limit, at most so many tasks at
-// once.
-//
-// The tutorial's RateLimitedExecutor wraps a pool of ten workers; here a
-// small limiter (one start per 1/rate seconds, no goroutine of its own)
-// makes each task wait for its turn before it runs. A pool's size alone
-// caps how many run at once, as the tutorial's scraper does with two
-// workers.
-//
-//	go run ./examples/ratelimit            # 0.1 s per tutorial second
-//	go run ./examples/ratelimit -scale=1   # the tutorial's timings
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"log"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 )
-
-func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Stdout, seconds(*scale)); err != nil {
-		fmt.Fprintln(os.Stderr, "ratelimit:", err)
-		os.Exit(1)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // limiter lets one caller through per interval: each Wait reserves the
 // next free slot and sleeps until it.
@@ -86,10 +57,9 @@ func submitLimited[T any](ctx context.Context, ex rateLimited, fn func(context.C
 	})
 }
 
-func run(ctx context.Context, out io.Writer, second time.Duration) error {
-	if second < 0 {
-		return errors.New("the scale must not be negative")
-	}
+// rateLimit runs twenty tasks at five starts per second, then five at two at once.
+// It is one part of the example: see the package comment in main.go.
+func rateLimit(ctx context.Context, out io.Writer, second time.Duration) error {
 	say := log.New(out, "", 0)
 	start := time.Now()
 	since := func() time.Duration { return time.Since(start).Round(10 * time.Millisecond) }
@@ -139,17 +109,4 @@ func run(ctx context.Context, out io.Writer, second time.Duration) error {
 	done, _ := futures.Wait(ctx, fs, futures.AllCompleted)
 	say.Printf("%d pages done at %v", len(done), since())
 	return scraper.Shutdown(ctx)
-}
-
-// sleep stands for work that takes d; like any well-behaved task, it stops
-// when its context ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

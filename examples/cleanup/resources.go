@@ -1,39 +1,17 @@
-// Resources: a task that opens something closes it on every path: when it
-// succeeds, fails, panics or is interrupted. A task cancelled before it
-// starts never opens anything. In Go that is a defer right after the open,
-// Python's `with` block.
-//
-//	go run ./examples/resources            # 0.1 s per tutorial second
-//	go run ./examples/resources -scale=1   # the tutorial's timings
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
-	"os"
 	"sync/atomic"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 )
-
-func main() {
-	scale := flag.Float64("scale", 0.1, "length of one of the tutorial's seconds, in seconds")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Stdout, seconds(*scale)); err != nil {
-		fmt.Fprintln(os.Stderr, "resources:", err)
-		os.Exit(1)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // database simulates the tutorial's DatabaseConnection: connecting takes
 // a second, a query two, closing half a second. It counts the connections
@@ -92,10 +70,9 @@ func (db *database) runQuery(ctx context.Context, name, sql string) (string, err
 	return c.query(ctx, sql)
 }
 
-func run(ctx context.Context, out io.Writer, second time.Duration) error {
-	if second < 0 {
-		return errors.New("the scale must not be negative")
-	}
+// perTaskResources runs the queries, a connection each, and checks none is left open.
+// It is one part of the example: see the package comment in main.go.
+func perTaskResources(ctx context.Context, out io.Writer, second time.Duration) error {
 	say := log.New(out, "", 0)
 	db := &database{say: say, second: second}
 	pool, err := pools.NewActorPool(pools.WithMaxWorkers(3))
@@ -162,17 +139,4 @@ func run(ctx context.Context, out io.Writer, second time.Duration) error {
 	}
 	say.Printf("open connections: %d; workers restarted after a panic: %d", db.open.Load(), pool.Stats().Restarts)
 	return nil
-}
-
-// sleep stands for work that takes d; like any well-behaved task, it stops
-// when its context ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

@@ -7,18 +7,15 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
-	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 // On synctest's fake clock: the detected deadlock fails at once, the
 // undetected one when the first task's deadline passes.
 func TestDeadlock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		out := transcript.New()
-		require.NoError(t, run(context.Background(), out, time.Second))
+		require.NoError(t, deadlocks(context.Background(), out, time.Second))
 		transcript.Equal(t, `
 			0s | == one worker: a task waits for a task it submitted
 			0s | outer: pools: deadlock: every worker is waiting for a task queued behind it (1 of 1 workers waiting, 1 tasks queued) (ErrDeadlock: true)
@@ -32,8 +29,4 @@ func TestDeadlock(t *testing.T) {
 			3s | b after 3s: pools: deadline exceeded while running: futures: timeout: waiting for result (a's timeout: true)
 		`, out)
 	})
-}
-
-func TestNegativeScale(t *testing.T) {
-	require.Error(t, run(context.Background(), transcript.New(), -time.Second))
 }

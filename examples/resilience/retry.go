@@ -1,44 +1,17 @@
-// Retry: tasks that try again, with exponential backoff, when a failure is
-// worth another try, and give up at once when it is not.
-//
-// Ten items are fetched, then processed, on four workers. Fetching fails
-// now and then (a transient error, so it is retried up to three times);
-// processing fails for some items whatever one does (a permanent error,
-// not retried). errors.Is and errors.As tell the kinds apart. A retry
-// loop also stops when its context has no time left for the next wait.
-//
-//	go run ./examples/retry                 # 0.05 s per tutorial second
-//	go run ./examples/retry -scale=1 -seed=7
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
 	"math/rand/v2"
-	"os"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 )
-
-func main() {
-	scale := flag.Float64("scale", 0.05, "length of one of the tutorial's seconds, in seconds")
-	seed := flag.Uint64("seed", 10, "seed for which attempts fail")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Stdout, seconds(*scale), *seed); err != nil {
-		fmt.Fprintln(os.Stderr, "retry:", err)
-		os.Exit(1)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // ErrTransient is matched by failures worth another try.
 var ErrTransient = errors.New("transient failure")
@@ -118,10 +91,9 @@ func (s service) plan(id int) plan {
 	return p
 }
 
-func run(ctx context.Context, out io.Writer, second time.Duration, seed uint64) error {
-	if second < 0 {
-		return errors.New("the scale must not be negative")
-	}
+// retrying fetches and processes ten items with retries, then retries against a deadline.
+// It is one part of the example: see the package comment in main.go.
+func retrying(ctx context.Context, out io.Writer, second time.Duration, seed uint64) error {
 	say := log.New(out, "", 0)
 	pool, err := pools.NewActorPool(pools.WithMaxWorkers(4))
 	if err != nil {
@@ -198,17 +170,4 @@ func run(ctx context.Context, out io.Writer, second time.Duration, seed uint64) 
 	_, err = alwaysDown.Result(ctx)
 	say.Printf("stopped: %v", err)
 	return pool.Shutdown(ctx)
-}
-
-// sleep stands for work that takes d; like any well-behaved task, it stops
-// when its context ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

@@ -8,17 +8,14 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
-	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 // The tutorial's own timings, on synctest's fake clock.
 func TestDynamic(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		out := transcript.New()
-		require.NoError(t, run(context.Background(), out, time.Second, 9))
+		require.NoError(t, generateTasks(context.Background(), out, time.Second, 9))
 		transcript.Equal(t, `
 			    0s | == a coordinating loop submits the subtasks
 			0.349s | Completed task root_1, added 0 new tasks
@@ -55,15 +52,11 @@ func TestSameWork(t *testing.T) {
 	for seed := range uint64(6) {
 		synctest.Test(t, func(t *testing.T) {
 			out := transcript.New()
-			require.NoError(t, run(context.Background(), out, time.Second, seed))
+			require.NoError(t, generateTasks(context.Background(), out, time.Second, seed))
 			totals := out.Prefixed("All tasks completed.")
 			require.Len(t, totals, 2)
 			count := func(s string) string { return strings.Fields(s)[5] }
 			require.Equal(t, count(totals[0]), count(totals[1]), "seed %d", seed)
 		})
 	}
-}
-
-func TestNegativeScale(t *testing.T) {
-	require.Error(t, run(context.Background(), transcript.New(), -time.Second, 1))
 }

@@ -7,17 +7,14 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
-	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 // On synctest's fake clock: each kind of error, with what it matches.
 func TestExceptions(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		out := transcript.New()
-		require.NoError(t, run(context.Background(), out, time.Second))
+		require.NoError(t, errorKinds(context.Background(), out, time.Second))
 		transcript.Equal(t, `
 			  0s | Result of a cancelled future:
 			  0s |     futures: cancelled
@@ -52,8 +49,4 @@ func TestExceptions(t *testing.T) {
 			  7s |     matches: ErrInvalidOption
 		`, out)
 	})
-}
-
-func TestNegativeScale(t *testing.T) {
-	require.Error(t, run(context.Background(), transcript.New(), -time.Second))
 }
