@@ -157,7 +157,7 @@ func (c *core) wait(ctx context.Context, self Awaitable, what string) error {
 		ctx = context.Background()
 	}
 	if h := blockHook(ctx); h != nil {
-		done, err := h.Blocking(self)
+		done, err := h.Blocking(ctx, self)
 		if err != nil {
 			return err
 		}

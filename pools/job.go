@@ -32,9 +32,10 @@ type job interface {
 }
 
 // blocker is told when a task blocks on a future: the executor running
-// it, which watches for deadlocks.
+// it, which watches for deadlocks. c is the waiting task's context, ctx
+// the wait's.
 type blocker interface {
-	blocking(f futures.Awaitable) (done func(), err error)
+	blocking(c *taskContext, ctx context.Context, f futures.Awaitable) (done func(), err error)
 }
 
 // task is a Go function submitted with [Submit], with its future and the
@@ -50,6 +51,7 @@ func newTask[T any](ctx context.Context, fn func(context.Context) (T, error), ow
 	t := &task[T]{fn: fn}
 	t.ctx.parent = ctx
 	t.ctx.owner = owner
+	t.ctx.self = &t.Future
 	return t
 }
 
@@ -133,6 +135,9 @@ type taskContext struct {
 	stopWatch func() bool // stops the parent watch; nil if none
 	deadline  atomic.Bool // the parent's deadline passed while running
 
+	// self is the task's own future, for deadlock detection.
+	self futures.Awaitable
+
 	mu   sync.Mutex
 	done chan struct{}
 	err  error
@@ -178,8 +183,8 @@ func (c *taskContext) String() string { return "pools.taskContext" }
 func (c *taskContext) Interrupt() { c.cancel(context.Canceled) }
 
 // Blocking implements futures.BlockHook for the executor.
-func (c *taskContext) Blocking(f futures.Awaitable) (func(), error) {
-	return c.owner.blocking(f)
+func (c *taskContext) Blocking(ctx context.Context, f futures.Awaitable) (func(), error) {
+	return c.owner.blocking(c, ctx, f)
 }
 
 func (c *taskContext) cancel(err error) {
