@@ -68,5 +68,7 @@
 //
 // A bounded queue with [TrySubmit]; per-task deadlines and cooperative
 // cancellation; a wait that would deadlock gets [ErrDeadlock] instead of
-// hanging; runtime.Goexit in a task fails its future instead of hanging it.
+// hanging; runtime.Goexit in a task fails its future instead of hanging it
+// (and in an initializer breaks the pool, as an error or a panic does; with
+// [WithLogger], the failure is logged, as Python logs it).
 package pools
