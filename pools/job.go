@@ -92,6 +92,10 @@ func (t *task[T]) endBeforeStart() bool {
 }
 
 func (t *task[T]) start() bool {
+	if t.ctx.parent.Err() != nil { // ended in the queue; its watch may not have run yet
+		t.endBeforeStart()
+		return false
+	}
 	return t.Future.SetRunningInterruptible(&t.ctx)
 }
 

@@ -2,6 +2,7 @@ package pools
 
 import (
 	"context"
+	"errors"
 
 	"github.com/actorfutures/actorfutures/futures"
 )
@@ -73,6 +74,15 @@ func submitJob[T any](ctx context.Context, ex Executor, newJob func(owner blocke
 	// watch when they release the task.
 	t.watchParent()
 	if err := ex.enqueue(ctx, t, block); err != nil {
+		if ctx.Err() != nil && !errors.Is(err, ErrShutdown) && !errors.Is(err, ErrBrokenExecutor) {
+			// ctx ended while waiting for room in a bounded queue: the task
+			// ends as one whose ctx ended in the queue (its watch may be
+			// doing the same right now), not with a different error
+			// depending on which got there first.
+			t.endBeforeStart()
+			t.release()
+			return &t.Future, t.Future.Err()
+		}
 		t.fail(err)
 		return &t.Future, err
 	}
