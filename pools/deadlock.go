@@ -95,15 +95,19 @@ func (p *dispatch) removeWaitLocked(c *taskContext, w *blockedWait) {
 // for a queued task while the set holds every worker.
 func (p *dispatch) stuckLocked(asking *taskContext) map[*taskContext]bool {
 	stuck := make(map[*taskContext]bool, len(p.waits))
-	byFuture := make(map[futures.Awaitable]*taskContext, len(p.waits))
-	pending := map[futures.Awaitable]bool{} // awaited futures not started
-	for t, ws := range p.waits {
-		if t.self.IsDone() { // a goroutine outlived its task: it holds no worker
-			continue
+	// The tasks running on the workers, by their futures. A task that
+	// waits but is not among them has ended (a goroutine outlived it): it
+	// holds no worker.
+	byFuture := make(map[futures.Awaitable]*taskContext, len(p.slots))
+	for _, w := range p.slots {
+		if j := w.current; j != nil && j.future().State() == futures.Running {
+			byFuture[j.future()] = j.taskCtx()
 		}
-		byFuture[t.self] = t
+	}
+	pending := map[futures.Awaitable]bool{} // awaited futures not started
+	for _, t := range byFuture {
 		candidate := false
-		for _, w := range ws {
+		for _, w := range p.waits[t] {
 			st := w.on.State()
 			if st.Done() {
 				continue

@@ -3,7 +3,6 @@ package pools
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
@@ -29,6 +28,8 @@ type job interface {
 	// release frees what a job that will not run holds (a watch on its
 	// parent context).
 	release()
+	// taskCtx returns the context the job's task runs with.
+	taskCtx() *taskContext
 }
 
 // blocker is told when a task blocks on a future: the executor running
@@ -51,7 +52,6 @@ func newTask[T any](ctx context.Context, fn func(context.Context) (T, error), ow
 	t := &task[T]{fn: fn}
 	t.ctx.parent = ctx
 	t.ctx.owner = owner
-	t.ctx.self = &t.Future
 	return t
 }
 
@@ -68,8 +68,7 @@ func (t *task[T]) watchParent() {
 			return
 		}
 		if errorsIsDeadline(t.ctx.parent.Err()) {
-			t.ctx.deadline.Store(true)
-			t.ctx.cancel(t.ctx.parent.Err())
+			t.ctx.cancel(context.DeadlineExceeded)
 			return
 		}
 		t.Future.Interrupt()
@@ -112,7 +111,7 @@ func (t *task[T]) run(before func(context.Context) error) *futures.PanicError {
 		if err == nil {
 			v, err = t.fn(&t.ctx)
 		}
-		if err != nil && t.ctx.deadline.Load() {
+		if err != nil && t.ctx.ended() == endedByDeadline {
 			err = runningTimeout(err)
 		}
 		return v, err
@@ -128,24 +127,32 @@ func (t *task[T]) future() futures.Awaitable { return &t.Future }
 
 func (t *task[T]) interrupt() { t.Future.Interrupt() }
 
+func (t *task[T]) taskCtx() *taskContext { return &t.ctx }
+
 // taskContext is the context.Context a task runs with: its parent's
 // values and deadline, cancelled when the parent ends or the task is
 // interrupted. It is part of the task's allocation and makes its Done
 // channel only if the task asks for it, so a task that never looks at its
-// context pays nothing for it.
+// context pays nothing for it. Why it ended is a byte, not an error, to
+// keep a task and its future in 192 bytes.
 type taskContext struct {
 	parent    context.Context
 	owner     blocker
 	stopWatch func() bool // stops the parent watch; nil if none
-	deadline  atomic.Bool // the parent's deadline passed while running
-
-	// self is the task's own future, for deadlock detection.
-	self futures.Awaitable
 
 	mu   sync.Mutex
+	end  ctxEnd // why the context ended, under mu
 	done chan struct{}
-	err  error
 }
+
+// ctxEnd says why a task context ended.
+type ctxEnd uint8
+
+const (
+	notEnded ctxEnd = iota
+	endedByCancel
+	endedByDeadline // the parent's deadline passed while the task ran
+)
 
 var closedChan = func() chan struct{} {
 	c := make(chan struct{})
@@ -159,7 +166,7 @@ func (c *taskContext) Done() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.done == nil {
-		if c.err != nil {
+		if c.end != notEnded {
 			return closedChan
 		}
 		c.done = make(chan struct{})
@@ -168,9 +175,19 @@ func (c *taskContext) Done() <-chan struct{} {
 }
 
 func (c *taskContext) Err() error {
+	switch c.ended() {
+	case endedByCancel:
+		return context.Canceled
+	case endedByDeadline:
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+func (c *taskContext) ended() ctxEnd {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.err
+	return c.end
 }
 
 func (c *taskContext) Value(key any) any {
@@ -191,13 +208,18 @@ func (c *taskContext) Blocking(ctx context.Context, f futures.Awaitable) (func()
 	return c.owner.blocking(c, ctx, f)
 }
 
+// cancel ends the context with err, context.Canceled or
+// context.DeadlineExceeded; the first end wins.
 func (c *taskContext) cancel(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.err != nil {
+	if c.end != notEnded {
 		return
 	}
-	c.err = err
+	c.end = endedByCancel
+	if err == context.DeadlineExceeded {
+		c.end = endedByDeadline
+	}
 	if c.done != nil {
 		close(c.done)
 	}
