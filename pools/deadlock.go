@@ -45,6 +45,10 @@ type blockedWait struct {
 	bounded bool // the wait has a deadline, so it ends by itself
 }
 
+// dispatcher returns the dispatch of an executor, for the contexts of its
+// tasks to report their waits to.
+func (p *dispatch) dispatcher() *dispatch { return p }
+
 // blocking is told by the context c of a running task that one of the
 // task's goroutines is about to wait, within ctx, for f. It refuses a
 // wait that can never end with [ErrDeadlock]; otherwise it records the

@@ -62,8 +62,8 @@ func submitJob[T any](ctx context.Context, ex Executor, newJob func(owner blocke
 		return futures.Failed[T](ErrNilExecutor), ErrNilExecutor
 	}
 	var owner blocker
-	if b, ok := ex.(blocker); ok {
-		owner = b
+	if d, ok := ex.(interface{ dispatcher() *dispatch }); ok {
+		owner = d.dispatcher()
 	}
 	t := newJob(owner)
 	if err := ctx.Err(); err != nil { // never queued
