@@ -390,3 +390,58 @@ func TestNoLeakAfterFaultsCancelsAndInterrupts(t *testing.T) {
 	require.NoError(t, p.Shutdown(timeout(t)))
 	leaktest.VerifyNone(t)
 }
+
+// A worker that its supervisor stops while the pool is shutting down is
+// still replaced while tasks are queued: Shutdown promises to run them.
+// It used to leave them pending for ever, and Shutdown waiting.
+func TestAWorkerStoppedDuringShutdownIsReplacedForTheQueuedTasks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		policy := supervisor.OneForOne(supervisor.WithIntensity(0, time.Hour)) // stop at the first crash
+		p, err := pools.NewActorPool(pools.WithMaxWorkers(1), pools.WithSupervisor(policy))
+		require.NoError(t, err)
+		defer settle()
+		g := newGate()
+		crashing := pools.Submit(context.Background(), p, func(ctx context.Context) (int, error) {
+			_, _ = g.task(ctx)
+			panic("crash during shutdown")
+		})
+		<-g.started
+		queued := pools.Submit(context.Background(), p, func(context.Context) (int, error) { return 2, nil })
+		shut := make(chan error, 1)
+		go func() { shut <- p.Shutdown(context.Background()) }()
+		synctest.Wait() // Shutdown is waiting
+		g.open()
+		var pe *futures.PanicError
+		_, err = crashing.Result(context.Background())
+		require.ErrorAs(t, err, &pe)
+		v, err := queued.Result(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, 2, v)
+		require.NoError(t, <-shut)
+		assert.Equal(t, 1, policy.Events().Totals().Stops)
+	})
+}
+
+// A task calling Shutdown on its own pool with its own context cannot wait
+// for itself: the pool shuts down as with NoWait, and the call says why
+// instead of hanging (Python raises "cannot join current thread").
+func TestShutdownFromOwnTaskDoesNotWaitForItself(t *testing.T) {
+	p, err := pools.NewActorPool()
+	require.NoError(t, err)
+	f := pools.Submit(context.Background(), p, func(ctx context.Context) (error, error) {
+		return p.Shutdown(ctx), nil
+	})
+	shutErr := value(t, f)
+	assert.ErrorIs(t, shutErr, pools.ErrDeadlock)
+	_, err = pools.TrySubmit(context.Background(), p, func(context.Context) (int, error) { return 1, nil })
+	assert.ErrorIs(t, err, pools.ErrShutdown, "the pool did shut down")
+	require.NoError(t, p.Shutdown(timeout(t)))
+
+	q, err := pools.NewActorPool()
+	require.NoError(t, err)
+	g := pools.Submit(context.Background(), q, func(ctx context.Context) (error, error) {
+		return q.Shutdown(ctx, pools.NoWait()), nil
+	})
+	assert.NoError(t, value(t, g), "NoWait from a task is fine")
+	require.NoError(t, q.Shutdown(timeout(t)))
+}

@@ -233,7 +233,8 @@ func (p *dispatch) workerStopped(w *workerSlot) (replace bool) {
 		}
 	}
 	p.workers--
-	if !p.shutdown && p.broken == nil && p.queue.Len() > 0 && p.workers < p.maxWorkers {
+	// Shut down or not: the queued tasks still have to run.
+	if p.broken == nil && p.queue.Len() > 0 && p.workers < p.maxWorkers {
 		p.workers++
 		return true
 	}
