@@ -16,6 +16,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/actorfutures/actorfutures/actors"
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/actorfutures/actorfutures/pools"
@@ -444,4 +445,19 @@ func TestShutdownFromOwnTaskDoesNotWaitForItself(t *testing.T) {
 	})
 	assert.NoError(t, value(t, g), "NoWait from a task is fine")
 	require.NoError(t, q.Shutdown(timeout(t)))
+}
+
+// A pool whose actor system is shut down under it (WithSystem) breaks:
+// what is submitted later fails instead of waiting for ever for a worker
+// that will never come, and Shutdown still returns.
+func TestAPoolWhoseSystemIsShutDownBreaks(t *testing.T) {
+	sys := actors.NewSystem()
+	p, err := pools.NewActorPool(pools.WithSystem(sys), pools.WithMaxWorkers(1))
+	require.NoError(t, err)
+	assert.Equal(t, 1, value(t, pools.Submit(context.Background(), p, func(context.Context) (int, error) { return 1, nil })))
+	require.NoError(t, sys.Shutdown(timeout(t)))
+	_, err = pools.Submit(context.Background(), p, func(context.Context) (int, error) { return 2, nil }).Result(timeout(t))
+	assert.ErrorIs(t, err, pools.ErrBrokenExecutor)
+	assert.ErrorContains(t, err, "router actor stopped")
+	require.NoError(t, p.Shutdown(timeout(t)))
 }
