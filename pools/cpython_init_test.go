@@ -130,3 +130,16 @@ func TestARestartedWorkerInitializesAgain(t *testing.T) {
 	n := pools.Submit(context.Background(), p, func(context.Context) (int32, error) { return inits.Load(), nil })
 	assert.Equal(t, int32(2), value(t, n), "initialized again before the first task after the restart")
 }
+
+// The initializer runs with the context given by WithBaseContext.
+func TestTheInitializerRunsWithTheBaseContext(t *testing.T) {
+	type key struct{}
+	base := context.WithValue(context.Background(), key{}, "from the base")
+	seen := make(chan any, 1)
+	p := newPool(t, pools.WithMaxWorkers(1), pools.WithBaseContext(base), pools.WithInitializer(func(ctx context.Context) error {
+		seen <- ctx.Value(key{})
+		return nil
+	}))
+	value(t, pools.Submit(context.Background(), p, func(context.Context) (int, error) { return 0, nil }))
+	assert.Equal(t, "from the base", <-seen)
+}

@@ -109,9 +109,9 @@ func WithQueueSize(n int) Option {
 	}
 }
 
-// WithBaseContext sets the context initializers run with, and whose values
-// every task context falls back to. Cancelling it does not stop the
-// executor; Shutdown does.
+// WithBaseContext sets the context initializers run with. (A task runs
+// with a context derived from the one given to [Submit].) Cancelling it
+// does not stop the executor; Shutdown does.
 func WithBaseContext(ctx context.Context) Option {
 	return func(c *config) {
 		if ctx == nil {
