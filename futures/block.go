@@ -12,9 +12,11 @@ type BlockHookKey struct{}
 // wait that can never end (a task waiting for a task queued behind it with
 // no worker left to run it) instead of letting it hang.
 type BlockHook interface {
-	// Blocking is called before the wait. A non-nil error ends the wait at
-	// once with that error; otherwise done is called when the wait ends.
-	Blocking(f Awaitable) (done func(), err error)
+	// Blocking is called before a wait for f within ctx (the context the
+	// wait was given, which may carry a deadline that ends it by itself). A
+	// non-nil error ends the wait at once with that error; otherwise done
+	// is called when the wait ends.
+	Blocking(ctx context.Context, f Awaitable) (done func(), err error)
 }
 
 func blockHook(ctx context.Context) BlockHook {

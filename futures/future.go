@@ -39,11 +39,11 @@ type core struct {
 	state atomic.Int32 // a State; written under mu, read without it
 
 	mu          sync.Mutex
+	interrupted bool          // Interrupt was called while running; here, it fills what mu leaves of a word
 	err         error         // outcome error; written once, before state turns final
 	done        chan struct{} // made lazily by Done, closed at completion
 	subs        []subscriber  // fired once, in order, at completion
 	interrupter Interrupter   // set by SetRunningInterruptible
-	interrupted bool          // Interrupt was called while running
 	sys         *actor.ActorSystem
 	pid         *actor.PID // registered lazily by PID
 }
@@ -157,7 +157,7 @@ func (c *core) wait(ctx context.Context, self Awaitable, what string) error {
 		ctx = context.Background()
 	}
 	if h := blockHook(ctx); h != nil {
-		done, err := h.Blocking(self)
+		done, err := h.Blocking(ctx, self)
 		if err != nil {
 			return err
 		}

@@ -710,16 +710,19 @@ func TestGo(t *testing.T) {
 	})
 }
 
-type hookFunc func(futures.Awaitable) (func(), error)
+type hookFunc func(context.Context, futures.Awaitable) (func(), error)
 
-func (h hookFunc) Blocking(f futures.Awaitable) (func(), error) { return h(f) }
+func (h hookFunc) Blocking(ctx context.Context, f futures.Awaitable) (func(), error) {
+	return h(ctx, f)
+}
 
 func TestBlockHookIsToldAndMayRefuse(t *testing.T) {
 	f := futures.New[int]()
 	var seen futures.Awaitable
+	var seenCtx context.Context
 	var released bool
-	hook := hookFunc(func(a futures.Awaitable) (func(), error) {
-		seen = a
+	hook := hookFunc(func(ctx context.Context, a futures.Awaitable) (func(), error) {
+		seenCtx, seen = ctx, a
 		return func() { released = true }, nil
 	})
 	ctx := context.WithValue(timeout(t), futures.BlockHookKey{}, futures.BlockHook(hook))
@@ -728,9 +731,10 @@ func TestBlockHookIsToldAndMayRefuse(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, v)
 	assert.Same(t, f, seen)
+	assert.Equal(t, ctx, seenCtx, "the hook sees the wait's own context, deadline and all")
 	assert.True(t, released)
 
-	refuse := hookFunc(func(futures.Awaitable) (func(), error) { return nil, errBoom })
+	refuse := hookFunc(func(context.Context, futures.Awaitable) (func(), error) { return nil, errBoom })
 	ctx = context.WithValue(timeout(t), futures.BlockHookKey{}, futures.BlockHook(refuse))
 	_, err = futures.New[int]().Result(ctx)
 	assert.ErrorIs(t, err, errBoom)

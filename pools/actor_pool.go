@@ -2,8 +2,10 @@ package pools
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -50,12 +52,40 @@ func NewActorPool(opts ...Option) (*ActorPool, error) {
 // [InterruptRunning] interrupts the running ones. Shutdown is idempotent:
 // later calls wait like the first. Its error is non-nil only when ctx ends
 // first; the pool still finishes shutting down in the background.
+//
+// A task of the pool that calls Shutdown with its own context (or one
+// derived from it) cannot wait for every task to finish, its own
+// included: the pool shuts down as with NoWait, and Shutdown returns an
+// error matching [ErrDeadlock] (Python raises RuntimeError "cannot join
+// current thread").
 func (p *ActorPool) Shutdown(ctx context.Context, opts ...ShutdownOption) error {
-	return p.shutdownWith(ctx, opts, func(active []job) {
+	interrupt := func(active []job) {
 		for _, j := range active {
 			j.interrupt()
 		}
-	})
+	}
+	if ctx != nil && p.isOwnTask(ctx) && !noWait(opts) {
+		_ = p.shutdownWith(ctx, append(opts[:len(opts):len(opts)], NoWait()), interrupt)
+		return fmt.Errorf("%w: Shutdown called by one of the pool's tasks cannot wait for the pool's tasks to finish", ErrDeadlock)
+	}
+	return p.shutdownWith(ctx, opts, interrupt)
+}
+
+// isOwnTask reports whether ctx is, or derives from, the context of one
+// of the pool's tasks.
+func (p *ActorPool) isOwnTask(ctx context.Context) bool {
+	c, ok := ctx.Value(futures.BlockHookKey{}).(*taskContext)
+	return ok && c.owner == p.dispatch
+}
+
+func noWait(opts []ShutdownOption) bool {
+	var sc shutdownConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&sc)
+		}
+	}
+	return sc.noWait
 }
 
 // defaultPolicy restarts a crashed worker; one that crashes more than ten

@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 
 	"github.com/actorfutures/actorfutures/actors"
-	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/internal/queue"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -31,7 +30,7 @@ type dispatch struct {
 	idle     []*workerSlot // LIFO: the most recently idle worker is warmest
 	workers  int           // started or starting, not yet stopped
 	slots    []*workerSlot // every live worker
-	blocked  int           // workers waiting for a future queued here
+	waits    taskWaits     // what running tasks wait for (deadlock.go)
 	room     chan struct{} // closed when a bounded queue frees a place
 	shutdown bool
 	broken   error
@@ -234,7 +233,8 @@ func (p *dispatch) workerStopped(w *workerSlot) (replace bool) {
 		}
 	}
 	p.workers--
-	if !p.shutdown && p.broken == nil && p.queue.Len() > 0 && p.workers < p.maxWorkers {
+	// Shut down or not: the queued tasks still have to run.
+	if p.broken == nil && p.queue.Len() > 0 && p.workers < p.maxWorkers {
 		p.workers++
 		return true
 	}
@@ -264,36 +264,6 @@ func (p *dispatch) breakWith(cause error) {
 		j.fail(broken)
 		p.completed.Add(1)
 	}
-}
-
-// blocking is told by a task's context that the task is about to wait for
-// f. If f is queued in this pool and every worker the pool may have is
-// already waiting for such a task, the wait can never end: it is refused
-// with [ErrDeadlock].
-func (p *dispatch) blocking(f futures.Awaitable) (func(), error) {
-	if f.State() != futures.Pending {
-		return nil, nil
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	queued := false
-	p.queue.Each(func(j job) bool {
-		queued = j.future() == f
-		return !queued
-	})
-	if !queued {
-		return nil, nil
-	}
-	if p.blocked+1 >= p.maxWorkers {
-		return nil, fmt.Errorf("%w (%d of %d workers waiting, %d tasks queued)",
-			ErrDeadlock, p.blocked+1, p.maxWorkers, p.queue.Len())
-	}
-	p.blocked++
-	return func() {
-		p.mu.Lock()
-		p.blocked--
-		p.mu.Unlock()
-	}, nil
 }
 
 // idleLocked reports whether nothing is queued or running and every

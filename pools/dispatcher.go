@@ -2,7 +2,9 @@ package pools
 
 import (
 	"context"
-	"fmt"
+	"runtime/debug"
+
+	"github.com/actorfutures/actorfutures/futures"
 )
 
 // workerDispatcher runs one worker actor's mailbox on a goroutine of its
@@ -69,11 +71,12 @@ func (d *workerDispatcher) loop(resume func()) {
 	}
 }
 
-// callInitializer runs an initializer, turning a panic into an error.
+// callInitializer runs an initializer, turning a panic into a
+// *futures.PanicError with the initializer's stack.
 func callInitializer(ctx context.Context, fn func(context.Context) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("initializer panicked: %v", r)
+			err = &futures.PanicError{Value: r, Stack: debug.Stack()}
 		}
 	}()
 	return fn(ctx)

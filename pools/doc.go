@@ -46,10 +46,29 @@
 // submits fail with [ErrShutdown]. [CancelPending] is Python's
 // cancel_futures=True, [NoWait] its wait=False.
 //
+// # Deadlocks
+//
+// Python's documentation warns of two ways a ThreadPoolExecutor hangs for
+// ever: tasks that wait for each other's results, and, in a pool of one
+// worker, a task that waits for a task it submitted, queued behind it. The
+// pool sees every wait of a running task on a future (Future.Result and
+// Future.Exception with the task's context, or one derived from it) and
+// refuses a wait that can never end with [ErrDeadlock]: one that closes a
+// cycle of tasks waiting for each other, or that waits for a queued task
+// while the tasks holding every worker wait for each other or for tasks
+// queued behind them. A wait with a deadline does not make its task count
+// as stuck, since it ends by itself; a task counts as waiting while any of
+// its goroutines waits with its context. Waits the pool cannot see hang as
+// in Python: futures.Wait and futures.AsCompleted, a wait with a context
+// not derived from the task's, a channel or lock held by another task.
+// Give such waits a deadline, or more workers, or submit the inner work to
+// another executor.
+//
 // # Beyond Python
 //
 // A bounded queue with [TrySubmit]; per-task deadlines and cooperative
-// cancellation; a task that waits for a task queued behind it in a pool
-// with no worker left to run it gets [ErrDeadlock] instead of hanging;
-// runtime.Goexit in a task fails its future instead of hanging it.
+// cancellation; a wait that would deadlock gets [ErrDeadlock] instead of
+// hanging; runtime.Goexit in a task fails its future instead of hanging it
+// (and in an initializer breaks the pool, as an error or a panic does; with
+// [WithLogger], the failure is logged, as Python logs it).
 package pools

@@ -32,9 +32,9 @@ var (
 	ErrInvalidOption = errors.New("pools: invalid option")
 
 	// ErrDeadlock is returned to a task that waits for a future of its own
-	// pool which can never run: every worker is busy waiting for tasks
-	// queued behind them.
-	ErrDeadlock = errors.New("pools: deadlock: every worker is waiting for a task queued behind it")
+	// pool which can never complete: the tasks holding the workers wait for
+	// each other, or for tasks queued behind them.
+	ErrDeadlock = errors.New("pools: deadlock: a task waits for a future of its own pool that can never complete")
 
 	// ErrNotRegistered is the outcome of a task whose name is not
 	// registered, or of a Go closure submitted to an executor that can only

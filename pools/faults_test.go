@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
@@ -71,16 +72,29 @@ func TestABackedOffWorkerDoesNotHoldUpTheOthers(t *testing.T) {
 }
 
 func TestInjectedHangHoldsTheTaskUntilItsDeadline(t *testing.T) {
-	inj := supervisor.NewInjector(1, supervisor.HangWithProbability(1))
-	p := newPool(t, pools.WithMaxWorkers(1), pools.WithFaults(inj))
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	var ran atomic.Bool
-	_, err := pools.Submit(ctx, p, func(context.Context) (int, error) { ran.Store(true); return 1, nil }).Result(timeout(t))
-	require.ErrorIs(t, err, futures.ErrTimeout)
-	assert.False(t, ran.Load(), "the task's own code never ran")
-	inj.Disable()
-	assert.Equal(t, 1, value(t, pools.Submit(context.Background(), p, func(context.Context) (int, error) { return 1, nil })))
+	// Fake time: the deadline passes only once the hung task blocks, so it
+	// is the hang that holds the task, never the queue.
+	synctest.Test(t, func(t *testing.T) {
+		inj := supervisor.NewInjector(1, supervisor.HangWithProbability(1))
+		p, err := pools.NewActorPool(pools.WithMaxWorkers(1), pools.WithFaults(inj))
+		require.NoError(t, err)
+		defer settle()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		var ran atomic.Bool
+		start := time.Now()
+		_, err = pools.Submit(ctx, p, func(context.Context) (int, error) { ran.Store(true); return 1, nil }).Result(context.Background())
+		require.ErrorIs(t, err, futures.ErrTimeout)
+		assert.Contains(t, err.Error(), "while running")
+		assert.Equal(t, 20*time.Millisecond, time.Since(start))
+		assert.False(t, ran.Load(), "the task's own code never ran")
+		assert.Equal(t, 1, inj.Counts()[supervisor.Hang])
+		inj.Disable()
+		v, err := pools.Submit(context.Background(), p, func(context.Context) (int, error) { return 1, nil }).Result(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, 1, v)
+		require.NoError(t, p.Shutdown(context.Background()))
+	})
 }
 
 func TestInjectedExitCrashesTheWorkerNotTheProcess(t *testing.T) {

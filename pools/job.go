@@ -3,7 +3,6 @@ package pools
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
@@ -29,13 +28,15 @@ type job interface {
 	// release frees what a job that will not run holds (a watch on its
 	// parent context).
 	release()
+	// taskCtx returns the context the job's task runs with.
+	taskCtx() *taskContext
 }
 
-// blocker is told when a task blocks on a future: the executor running
-// it, which watches for deadlocks.
-type blocker interface {
-	blocking(f futures.Awaitable) (done func(), err error)
-}
+// blocker is what a task's context tells when the task blocks on a
+// future: the dispatch of the executor running it, which watches for
+// deadlocks (dispatch.blocking). A pointer, not an interface, to keep a
+// task and its future in 176 bytes.
+type blocker = *dispatch
 
 // task is a Go function submitted with [Submit], with its future and the
 // context it runs with.
@@ -66,8 +67,7 @@ func (t *task[T]) watchParent() {
 			return
 		}
 		if errorsIsDeadline(t.ctx.parent.Err()) {
-			t.ctx.deadline.Store(true)
-			t.ctx.cancel(t.ctx.parent.Err())
+			t.ctx.cancel(context.DeadlineExceeded)
 			return
 		}
 		t.Future.Interrupt()
@@ -90,6 +90,10 @@ func (t *task[T]) endBeforeStart() bool {
 }
 
 func (t *task[T]) start() bool {
+	if t.ctx.parent.Err() != nil { // ended in the queue; its watch may not have run yet
+		t.endBeforeStart()
+		return false
+	}
 	return t.Future.SetRunningInterruptible(&t.ctx)
 }
 
@@ -106,7 +110,7 @@ func (t *task[T]) run(before func(context.Context) error) *futures.PanicError {
 		if err == nil {
 			v, err = t.fn(&t.ctx)
 		}
-		if err != nil && t.ctx.deadline.Load() {
+		if err != nil && t.ctx.ended() == endedByDeadline {
 			err = runningTimeout(err)
 		}
 		return v, err
@@ -122,21 +126,32 @@ func (t *task[T]) future() futures.Awaitable { return &t.Future }
 
 func (t *task[T]) interrupt() { t.Future.Interrupt() }
 
+func (t *task[T]) taskCtx() *taskContext { return &t.ctx }
+
 // taskContext is the context.Context a task runs with: its parent's
 // values and deadline, cancelled when the parent ends or the task is
 // interrupted. It is part of the task's allocation and makes its Done
 // channel only if the task asks for it, so a task that never looks at its
-// context pays nothing for it.
+// context pays nothing for it. Why it ended is a byte, not an error, to
+// keep a task and its future in 176 bytes.
 type taskContext struct {
 	parent    context.Context
 	owner     blocker
 	stopWatch func() bool // stops the parent watch; nil if none
-	deadline  atomic.Bool // the parent's deadline passed while running
 
 	mu   sync.Mutex
+	end  ctxEnd // why the context ended, under mu
 	done chan struct{}
-	err  error
 }
+
+// ctxEnd says why a task context ended.
+type ctxEnd uint8
+
+const (
+	notEnded ctxEnd = iota
+	endedByCancel
+	endedByDeadline // the parent's deadline passed while the task ran
+)
 
 var closedChan = func() chan struct{} {
 	c := make(chan struct{})
@@ -150,7 +165,7 @@ func (c *taskContext) Done() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.done == nil {
-		if c.err != nil {
+		if c.end != notEnded {
 			return closedChan
 		}
 		c.done = make(chan struct{})
@@ -159,9 +174,19 @@ func (c *taskContext) Done() <-chan struct{} {
 }
 
 func (c *taskContext) Err() error {
+	switch c.ended() {
+	case endedByCancel:
+		return context.Canceled
+	case endedByDeadline:
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+func (c *taskContext) ended() ctxEnd {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.err
+	return c.end
 }
 
 func (c *taskContext) Value(key any) any {
@@ -178,17 +203,22 @@ func (c *taskContext) String() string { return "pools.taskContext" }
 func (c *taskContext) Interrupt() { c.cancel(context.Canceled) }
 
 // Blocking implements futures.BlockHook for the executor.
-func (c *taskContext) Blocking(f futures.Awaitable) (func(), error) {
-	return c.owner.blocking(f)
+func (c *taskContext) Blocking(ctx context.Context, f futures.Awaitable) (func(), error) {
+	return c.owner.blocking(c, ctx, f)
 }
 
+// cancel ends the context with err, context.Canceled or
+// context.DeadlineExceeded; the first end wins.
 func (c *taskContext) cancel(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.err != nil {
+	if c.end != notEnded {
 		return
 	}
-	c.err = err
+	c.end = endedByCancel
+	if err == context.DeadlineExceeded {
+		c.end = endedByDeadline
+	}
 	if c.done != nil {
 		close(c.done)
 	}

@@ -66,9 +66,11 @@ func Map[In, Out any](ctx context.Context, ex Executor, fn func(context.Context,
 		return Submit(ctx, ex, func(ctx context.Context) (Out, error) { return fn(ctx, in) })
 	}, func(ctx context.Context, ins []In) *futures.Future[[]futures.Outcome[Out]] {
 		return Submit(ctx, ex, func(ctx context.Context) ([]futures.Outcome[Out], error) {
+			// A panic fails its own element, not the chunk (as for a
+			// registered Task's chunks).
 			outs := make([]futures.Outcome[Out], len(ins))
 			for i, in := range ins {
-				outs[i].Value, outs[i].Err = fn(ctx, in)
+				outs[i].Value, outs[i].Err = callCaught(ctx, fn, in)
 			}
 			return outs, nil
 		})

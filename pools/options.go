@@ -57,7 +57,8 @@ func WithInitializer(fn func(ctx context.Context) error) Option {
 }
 
 // WithName sets the prefix of the executor's actor names (Python's
-// thread_name_prefix): the router is NAME and its workers NAME/worker-N.
+// thread_name_prefix): the router is NAME$ID, with an ID unique in its
+// actor system, and its workers NAME$ID/worker-N. The default is "pool".
 func WithName(prefix string) Option {
 	return func(c *config) { c.namePrefix = prefix }
 }
@@ -109,9 +110,9 @@ func WithQueueSize(n int) Option {
 	}
 }
 
-// WithBaseContext sets the context initializers run with, and whose values
-// every task context falls back to. Cancelling it does not stop the
-// executor; Shutdown does.
+// WithBaseContext sets the context initializers run with. (A task runs
+// with a context derived from the one given to [Submit].) Cancelling it
+// does not stop the executor; Shutdown does.
 func WithBaseContext(ctx context.Context) Option {
 	return func(c *config) {
 		if ctx == nil {

@@ -2,6 +2,7 @@ package pools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -18,6 +19,8 @@ var (
 	startWorker = &startWorkerMsg{}
 	wakeUp      = &wakeUpMsg{}
 )
+
+var errRouterStopped = errors.New("its router actor stopped")
 
 // router is the pool's router actor: the parent and supervisor of its
 // workers. The queue it routes from is shared with submitters under the
@@ -39,6 +42,12 @@ func (r *router) Receive(ctx actor.Context) {
 		// and it waits for every child to stop, so a worker started now
 		// would never be stopped and the router would never finish.
 		r.stopping = true
+	case *actor.Stopped:
+		// After Shutdown, the queue is empty and this changes nothing. If
+		// something else stopped the router (the pool's actor system shut
+		// down first, say), no worker will ever run what is queued, or
+		// submitted later: they fail instead of waiting for ever.
+		r.pool.breakWith(errRouterStopped)
 	case *startWorkerMsg:
 		if r.stopping {
 			r.pool.workerNotStarted()

@@ -2,6 +2,7 @@ package pools
 
 import (
 	"context"
+	"errors"
 
 	"github.com/actorfutures/actorfutures/futures"
 )
@@ -61,8 +62,8 @@ func submitJob[T any](ctx context.Context, ex Executor, newJob func(owner blocke
 		return futures.Failed[T](ErrNilExecutor), ErrNilExecutor
 	}
 	var owner blocker
-	if b, ok := ex.(blocker); ok {
-		owner = b
+	if d, ok := ex.(interface{ dispatcher() *dispatch }); ok {
+		owner = d.dispatcher()
 	}
 	t := newJob(owner)
 	if err := ctx.Err(); err != nil { // never queued
@@ -73,6 +74,15 @@ func submitJob[T any](ctx context.Context, ex Executor, newJob func(owner blocke
 	// watch when they release the task.
 	t.watchParent()
 	if err := ex.enqueue(ctx, t, block); err != nil {
+		if ctx.Err() != nil && !errors.Is(err, ErrShutdown) && !errors.Is(err, ErrBrokenExecutor) {
+			// ctx ended while waiting for room in a bounded queue: the task
+			// ends as one whose ctx ended in the queue (its watch may be
+			// doing the same right now), not with a different error
+			// depending on which got there first.
+			t.endBeforeStart()
+			t.release()
+			return &t.Future, t.Future.Err()
+		}
 		t.fail(err)
 		return &t.Future, err
 	}

@@ -3,6 +3,7 @@ package pools
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/supervisor"
@@ -27,31 +28,47 @@ func (w *worker) Receive(ctx actor.Context) {
 		w.pool.workerStarted(w.slot, ctx.Self())
 		self := ctx.Self()
 		w.pool.events.Publish(supervisor.Event{Kind: supervisor.Started, Child: self.Id, PID: self})
-		if !w.initialize() {
+		if !w.initialize(self) {
 			return
 		}
 		w.drain(ctx)
 	case *wakeUpMsg:
-		if w.initialized || w.initialize() {
+		if w.initialized || w.initialize(ctx.Self()) {
 			w.drain(ctx)
 		}
 	}
 }
 
 // initialize runs the pool's initializer once per incarnation of the
-// worker. A failure breaks the pool.
-func (w *worker) initialize() bool {
+// worker. A failure (an error, a panic, runtime.Goexit) breaks the pool,
+// and is logged if the pool has a logger, as Python logs it.
+func (w *worker) initialize(self *actor.PID) bool {
 	if w.initialized {
 		return true
 	}
 	if fn := w.pool.cfg.initializer; fn != nil {
-		if err := callInitializer(w.pool.cfg.baseContext, fn); err != nil {
-			w.pool.breakWith(fmt.Errorf("initializer failed: %w", err))
+		returned := false
+		defer func() {
+			if !returned { // runtime.Goexit: this goroutine ends here
+				w.initializerFailed(self, futures.ErrGoexit)
+			}
+		}()
+		err := callInitializer(w.pool.cfg.baseContext, fn)
+		returned = true
+		if err != nil {
+			w.initializerFailed(self, err)
 			return false
 		}
 	}
 	w.initialized = true
 	return true
+}
+
+func (w *worker) initializerFailed(self *actor.PID, err error) {
+	if l := w.pool.cfg.logger; l != nil {
+		l.Error("pools: initializer failed, the pool is broken", slog.String("worker", self.Id), slog.Any("error", err))
+	}
+	w.pool.breakWith(fmt.Errorf("initializer failed: %w", err))
 }
 
 func (w *worker) drain(ctx actor.Context) {
