@@ -18,7 +18,7 @@ func TestDeadlock(t *testing.T) {
 		require.NoError(t, deadlocks(context.Background(), out, time.Second))
 		transcript.Equal(t, `
 			0s | == one worker: a task waits for a task it submitted
-			0s | outer: pools: deadlock: every worker is waiting for a task queued behind it (1 of 1 workers waiting, 1 tasks queued) (ErrDeadlock: true)
+			0s | outer: pools: deadlock: a task waits for a future of its own pool that can never complete (1 of 1 workers run tasks that wait for each other or for tasks queued behind them) (ErrDeadlock: true)
 			0s | inner: 25, error <nil>
 			0s | == the fix: chain the next step instead of waiting in a task
 			0s | 5**2 = 25
