@@ -95,8 +95,9 @@ func moreWorkers(ctx context.Context, say *log.Logger, _ time.Duration) error {
 }
 
 // eachOther is Python's other example: a waits for b and b for a, both
-// running. Neither waits for a queued task, so the pool cannot tell this
-// from a long wait; the deadline given to the tasks ends it.
+// running. Without deadlines the pool would see the cycle and refuse the
+// second wait with ErrDeadlock; here each task has a deadline, a wait that
+// will end by itself, so the pool lets the deadlines end it.
 func eachOther(ctx context.Context, say *log.Logger, second time.Duration) error {
 	say.Print("== two running tasks waiting for each other")
 	pool, err := pools.NewActorPool(pools.WithMaxWorkers(2))

@@ -15,8 +15,8 @@
 // in Python; here the pool sees that the wait can never end and the wait
 // fails with ErrDeadlock. The fixes: do not block inside a task (chain
 // the next step with Then), or have more workers than tasks waiting. Two
-// running tasks waiting for each other is a deadlock the pool does not
-// detect: a deadline on the tasks ends it.
+// running tasks waiting for each other, each with a deadline, are left to
+// their deadlines (without one, the pool refuses the cycle as well).
 //
 //	go run ./examples/errors            # 0.05 s per tutorial second
 //	go run ./examples/errors -scale=1   # the tutorial's timings
