@@ -2,8 +2,11 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/actorfutures/actorfutures/futures"
 
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -80,7 +83,7 @@ func (w *terminationWatcher) wait(ctx context.Context) error {
 		w.mu.Lock()
 		n := len(w.pending)
 		w.mu.Unlock()
-		return fmt.Errorf("actors: %d actors still stopping: %w", n, context.Cause(ctx))
+		return ctxError(ctx, fmt.Sprintf("%d actors still stopping", n))
 	}
 }
 
@@ -106,3 +109,13 @@ func (w *terminationWatcher) SendSystemMessage(_ *actor.PID, msg any) {
 }
 
 func (w *terminationWatcher) Stop(*actor.PID) {}
+
+// ctxError is what a wait returns when its context ends first: a timeout
+// error (matching futures.ErrTimeout and context.DeadlineExceeded) for a
+// deadline, the context's cause otherwise.
+func ctxError(ctx context.Context, what string) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return futures.NewTimeoutError("actors: "+what+": deadline exceeded", context.Cause(ctx))
+	}
+	return fmt.Errorf("actors: %s: %w", what, context.Cause(ctx))
+}

@@ -2,7 +2,6 @@ package actors
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 
@@ -84,7 +83,7 @@ func (s *System) Shutdown(ctx context.Context) error {
 	case <-s.shutdownDone:
 		return s.shutdownErr
 	case <-ctx.Done():
-		return fmt.Errorf("actors: shutdown: %w", context.Cause(ctx))
+		return ctxError(ctx, "shutdown")
 	}
 }
 

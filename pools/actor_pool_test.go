@@ -481,6 +481,47 @@ func TestBoundedQueue(t *testing.T) {
 	assert.Equal(t, 4, value(t, <-waited))
 }
 
+// A task cancelled in a bounded queue gives its place back at once, not
+// when a worker gets to it: a try-submit finds room, and a submitter
+// waiting for room is let in. In a bubble, synctest.Wait tells when the
+// submitter is blocked.
+func TestACancelledQueuedTaskFreesItsPlace(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p, err := pools.NewActorPool(pools.WithMaxWorkers(1), pools.WithQueueSize(1))
+		require.NoError(t, err)
+		defer settle()
+		release := make(chan struct{})
+		running := pools.Submit(context.Background(), p, func(context.Context) (int, error) { <-release; return 0, nil })
+		synctest.Wait()
+		require.Equal(t, futures.Running, running.State())
+
+		first, err := pools.TrySubmit(context.Background(), p, func(context.Context) (int, error) { return 1, nil })
+		require.NoError(t, err)
+		require.True(t, first.Cancel())
+		second, err := pools.TrySubmit(context.Background(), p, func(context.Context) (int, error) { return 2, nil })
+		require.NoError(t, err, "the cancelled task's place is free")
+		assert.Equal(t, 1, p.Stats().Queued)
+
+		waited := make(chan *futures.Future[int], 1)
+		go func() { // blocks: the queue is full
+			waited <- pools.Submit(context.Background(), p, func(context.Context) (int, error) { return 3, nil })
+		}()
+		synctest.Wait()
+		require.Empty(t, waited, "waiting for room")
+		require.True(t, second.Cancel()) // lets the submitter in; the worker is still busy
+		synctest.Wait()
+		require.Len(t, waited, 1, "the waiting submitter was let in")
+		third := <-waited
+		assert.Equal(t, futures.Pending, third.State())
+		assert.Equal(t, futures.Running, running.State(), "room came from the cancellation, not from the worker")
+		close(release)
+		assert.Equal(t, 3, value(t, third))
+		require.NoError(t, p.WaitIdle(context.Background()))
+		assert.Equal(t, uint64(4), p.Stats().Completed)
+		require.NoError(t, p.Shutdown(context.Background()))
+	})
+}
+
 func TestBoundedQueueSubmitWaitsUntilItsDeadline(t *testing.T) {
 	p := newPool(t, pools.WithMaxWorkers(1), pools.WithQueueSize(1))
 	g := newGate()
@@ -551,4 +592,22 @@ func TestAnEscalatingSupervisorBreaksThePool(t *testing.T) {
 	require.NoError(t, p.WaitIdle(timeout(t)))
 	_, err = pools.Submit(context.Background(), p, func(context.Context) (int, error) { return 1, nil }).Result(timeout(t))
 	assert.ErrorIs(t, err, pools.ErrBrokenExecutor)
+}
+
+func TestWaitsOfThePoolTimeOutWithATimeoutError(t *testing.T) {
+	p := newPool(t, pools.WithMaxWorkers(1))
+	g := newGate()
+	f := pools.Submit(context.Background(), p, g.task)
+	g.waitStarted(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	err := p.WaitIdle(ctx)
+	require.ErrorIs(t, err, futures.ErrTimeout)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	err = p.Shutdown(ctx)
+	require.ErrorIs(t, err, futures.ErrTimeout, "a shutdown bounded by a deadline that passes")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "pools: shutdown: deadline exceeded")
+	g.open()
+	value(t, f)
 }

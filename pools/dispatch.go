@@ -25,17 +25,20 @@ type dispatch struct {
 	ownSys     bool
 	router     *actor.PID
 
-	mu       sync.Mutex
-	queue    queue.Queue[job]
-	idle     []*workerSlot // LIFO: the most recently idle worker is warmest
-	workers  int           // started or starting, not yet stopped
-	slots    []*workerSlot // every live worker
-	waits    taskWaits     // what running tasks wait for (deadlock.go)
-	room     chan struct{} // closed when a bounded queue frees a place
-	shutdown bool
-	broken   error
-	drained  chan struct{} // closed once shut down with nothing queued or running
-	idleCh   chan struct{} // made by WaitIdle, closed when idle
+	mu      sync.Mutex
+	queue   queue.Queue[job]
+	idle    []*workerSlot // LIFO: the most recently idle worker is warmest
+	workers int           // started or starting, not yet stopped
+	slots   []*workerSlot // every live worker
+	waits   taskWaits     // what running tasks wait for (deadlock.go)
+	room    chan struct{} // closed when a bounded queue frees a place
+	// roomWaiters counts submitters waiting for room, read without the
+	// lock by queuedDone.
+	roomWaiters atomic.Int32
+	shutdown    bool
+	broken      error
+	drained     chan struct{} // closed once shut down with nothing queued or running
+	idleCh      chan struct{} // made by WaitIdle, closed when idle
 
 	running   atomic.Int64
 	completed atomic.Uint64
@@ -113,8 +116,18 @@ func (p *dispatch) enqueue(ctx context.Context, j job, block bool) error {
 			break
 		}
 		if !block {
+			if p.dropDoneLocked() {
+				continue
+			}
 			p.mu.Unlock()
 			return ErrQueueFull
+		}
+		// Counted before the queue is scanned, so that a task cancelled
+		// after the scan sees a waiter to wake (queuedDone).
+		p.roomWaiters.Add(1)
+		if p.dropDoneLocked() {
+			p.roomWaiters.Add(-1)
+			continue
 		}
 		if p.room == nil {
 			p.room = make(chan struct{})
@@ -123,7 +136,9 @@ func (p *dispatch) enqueue(ctx context.Context, j job, block bool) error {
 		p.mu.Unlock()
 		select {
 		case <-room:
+			p.roomWaiters.Add(-1)
 		case <-ctx.Done():
+			p.roomWaiters.Add(-1)
 			return fmt.Errorf("pools: waiting for room in the queue: %w", context.Cause(ctx))
 		}
 		p.mu.Lock()
@@ -141,6 +156,9 @@ func (p *dispatch) enqueue(ctx context.Context, j job, block bool) error {
 	}
 	p.mu.Unlock()
 
+	if p.queueSize > 0 {
+		j.onDone(p.queuedDone)
+	}
 	switch {
 	case wake != nil:
 		p.sys.Root.Send(wake.pid, wakeUp)
@@ -148,6 +166,36 @@ func (p *dispatch) enqueue(ctx context.Context, j job, block bool) error {
 		p.sys.Root.Send(p.router, startWorker)
 	}
 	return nil
+}
+
+// dropDoneLocked takes the jobs that ended while queued (cancelled, or
+// failed at their deadline) out of a bounded queue, so that they do not
+// hold places until a worker pops them. It reports whether it freed any.
+func (p *dispatch) dropDoneLocked() bool {
+	dropped := p.queue.RemoveFunc(func(j job) bool { return j.future().IsDone() })
+	for _, j := range dropped {
+		j.release()
+		p.completed.Add(1)
+	}
+	if len(dropped) > 0 {
+		p.checkDrainedLocked()
+		p.signalIdleLocked()
+	}
+	return len(dropped) > 0
+}
+
+// queuedDone is told when a job of a bounded queue completes: if it ended
+// while queued and a submitter waits for room, the place is freed now.
+func (p *dispatch) queuedDone() {
+	if p.roomWaiters.Load() == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dropDoneLocked() && p.room != nil {
+		close(p.room)
+		p.room = nil
+	}
 }
 
 // next gives worker w its next job, or records w as idle and returns nil.
@@ -298,7 +346,7 @@ func (p *dispatch) WaitIdle(ctx context.Context) error {
 	case <-ch:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("pools: waiting for the pool to be idle: %w", context.Cause(ctx))
+		return ctxError(ctx, "waiting for the pool to be idle")
 	}
 }
 
@@ -367,7 +415,7 @@ func (p *dispatch) shutdownWith(ctx context.Context, opts []ShutdownOption, inte
 	case <-p.terminated:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("pools: shutdown: %w", context.Cause(ctx))
+		return ctxError(ctx, "shutdown")
 	}
 }
 

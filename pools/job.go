@@ -30,6 +30,8 @@ type job interface {
 	release()
 	// taskCtx returns the context the job's task runs with.
 	taskCtx() *taskContext
+	// onDone calls fn when the job's future completes (at once if it has).
+	onDone(fn func())
 }
 
 // blocker is what a task's context tells when the task blocks on a
@@ -95,6 +97,10 @@ func (t *task[T]) start() bool {
 		return false
 	}
 	return t.Future.SetRunningInterruptible(&t.ctx)
+}
+
+func (t *task[T]) onDone(fn func()) {
+	t.Future.AddDoneCallback(func(*futures.Future[T]) { fn() })
 }
 
 func (t *task[T]) release() { t.ctx.release() }

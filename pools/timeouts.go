@@ -3,6 +3,7 @@ package pools
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/actorfutures/actorfutures/futures"
 )
@@ -19,4 +20,14 @@ func queuedTimeout(ctx context.Context) error {
 // passed while it ran; it wraps the task's own error.
 func runningTimeout(err error) error {
 	return futures.NewTimeoutError("pools: deadline exceeded while running: "+err.Error(), err)
+}
+
+// ctxError is what a wait of the executor returns when its context ends
+// first: a timeout error (matching futures.ErrTimeout and
+// context.DeadlineExceeded) for a deadline, the context's cause otherwise.
+func ctxError(ctx context.Context, what string) error {
+	if errorsIsDeadline(ctx.Err()) {
+		return futures.NewTimeoutError("pools: "+what+": deadline exceeded", context.Cause(ctx))
+	}
+	return fmt.Errorf("pools: %s: %w", what, context.Cause(ctx))
 }

@@ -1,8 +1,11 @@
 package supervisor
 
 import (
+	"context"
 	"errors"
 	"fmt"
+
+	"github.com/actorfutures/actorfutures/futures"
 )
 
 var (
@@ -45,3 +48,13 @@ func (p *InjectedPanic) Error() string {
 
 // Is makes the value match ErrInjected.
 func (p *InjectedPanic) Is(target error) bool { return target == ErrInjected }
+
+// ctxError is what a wait returns when its context ends first: a timeout
+// error (matching futures.ErrTimeout and context.DeadlineExceeded) for a
+// deadline, the context's cause otherwise.
+func ctxError(ctx context.Context, what string) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return futures.NewTimeoutError("supervisor: "+what+": deadline exceeded", context.Cause(ctx))
+	}
+	return fmt.Errorf("supervisor: %s: %w", what, context.Cause(ctx))
+}

@@ -239,7 +239,7 @@ func (s *Subscription) Next(ctx context.Context) (Event, error) {
 		select {
 		case <-s.signal:
 		case <-ctx.Done():
-			return Event{}, fmt.Errorf("supervisor: waiting for an event: %w", context.Cause(ctx))
+			return Event{}, ctxError(ctx, "waiting for an event")
 		}
 	}
 }
@@ -339,7 +339,7 @@ func (e *Events) waitFor(ctx context.Context, cond func() bool, what string) err
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return fmt.Errorf("supervisor: %s: %w", what, context.Cause(ctx))
+			return ctxError(ctx, what)
 		}
 	}
 }

@@ -29,7 +29,7 @@ func TestShutdown(t *testing.T) {
 			5.1s | returned after 100ms (error <nil>): cancelled, cancelled, cancelled, cancelled
 			5.1s | a running task's outcome: futures: cancelled while running: context canceled
 			5.1s | == after Shutdown, and a Shutdown with a deadline
-			5.6s | Shutdown with half a second: pools: shutdown: context deadline exceeded (deadline exceeded: true)
+			5.6s | Shutdown with half a second: pools: shutdown: deadline exceeded (deadline exceeded: true)
 			5.6s | a submit after Shutdown: pools: cannot schedule new futures after shutdown (ErrShutdown: true)
 			5.6s | TrySubmit too: pools: cannot schedule new futures after shutdown
 			7.1s | Shutdown again waits for the rest: after 2s (error <nil>): finished, finished, finished, finished

@@ -54,6 +54,29 @@ func (q *Queue[T]) Each(fn func(T) bool) {
 	}
 }
 
+// RemoveFunc removes every item for which drop returns true, keeping the
+// order of the others, and returns the removed items, oldest first.
+func (q *Queue[T]) RemoveFunc(drop func(T) bool) []T {
+	var removed []T
+	kept := 0
+	var zero T
+	n := len(q.buf)
+	for i := 0; i < q.size; i++ {
+		v := q.buf[(q.head+i)%n]
+		if drop(v) {
+			removed = append(removed, v)
+			continue
+		}
+		q.buf[(q.head+kept)%n] = v
+		kept++
+	}
+	for i := kept; i < q.size; i++ {
+		q.buf[(q.head+i)%n] = zero
+	}
+	q.size = kept
+	return removed
+}
+
 func (q *Queue[T]) grow() {
 	n := 2 * len(q.buf)
 	if n == 0 {

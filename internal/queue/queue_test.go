@@ -45,3 +45,27 @@ func TestEachStopsEarly(t *testing.T) {
 	assert.Equal(t, []string{"a", "b"}, seen)
 	assert.Equal(t, 3, q.Len())
 }
+
+func TestRemoveFuncKeepsTheOrderOfTheRest(t *testing.T) {
+	var q Queue[int]
+	for i := range 20 { // wrap the ring: pop a few, push more
+		q.Push(i)
+	}
+	for range 10 {
+		q.Pop()
+	}
+	for i := 20; i < 30; i++ {
+		q.Push(i)
+	}
+	removed := q.RemoveFunc(func(v int) bool { return v%3 == 0 })
+	assert.Equal(t, []int{12, 15, 18, 21, 24, 27}, removed)
+	var rest []int
+	q.Each(func(v int) bool { rest = append(rest, v); return true })
+	assert.Equal(t, []int{10, 11, 13, 14, 16, 17, 19, 20, 22, 23, 25, 26, 28, 29}, rest)
+	assert.Equal(t, 14, q.Len())
+	q.Push(30)
+	assert.Equal(t, 15, q.Len())
+	assert.Empty(t, q.RemoveFunc(func(int) bool { return false }))
+	var empty Queue[int]
+	assert.Empty(t, empty.RemoveFunc(func(int) bool { return true }))
+}
