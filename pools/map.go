@@ -21,8 +21,10 @@ type mapConfig struct {
 }
 
 // BufferSize bounds how far Map reads ahead (Python 3.14's buffersize):
-// n chunks are submitted at the call, and one more each time a result is
-// taken, so a long or endless input is never read in full. n must be > 0.
+// n chunks are submitted at the call, and one more each time the loop asks
+// for the next result, before waiting for it (so, as in CPython, up to
+// n+1 chunks can be submitted and not yet yielded). A long or endless
+// input is never read in full. n must be > 0.
 func BufferSize(n int) MapOption {
 	return func(c *mapConfig) {
 		if n <= 0 {
