@@ -202,6 +202,22 @@ func (p *dispatch) queuedDone() {
 func (p *dispatch) next(w *workerSlot) job {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.nextLocked(w)
+}
+
+// finishTaken records the end of a job a worker took to hold before
+// running it (a process pool's prefetch): such a job counts as running
+// from the moment it leaves the queue.
+func (p *dispatch) finishTaken() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.running.Add(-1)
+	p.completed.Add(1)
+	p.checkDrainedLocked()
+	p.signalIdleLocked()
+}
+
+func (p *dispatch) nextLocked(w *workerSlot) job {
 	j, ok := p.queue.Pop()
 	w.current = j
 	if !ok {
@@ -288,6 +304,55 @@ func (p *dispatch) workerStopped(w *workerSlot) (replace bool) {
 	}
 	p.signalIdleLocked()
 	return false
+}
+
+// requeue gives back jobs worker from took to hold but did not finish
+// (its child process died): they go back to the head of the queue, in
+// order, and stop counting as running. from, which cannot take work for
+// now, leaves the idle list; other idle workers are woken for the jobs, or
+// the router is asked for one. In a broken pool the jobs fail instead.
+func (p *dispatch) requeue(from *workerSlot, js []job) {
+	p.mu.Lock()
+	if from.idle {
+		p.removeIdleLocked(from)
+	}
+	if len(js) == 0 {
+		p.mu.Unlock()
+		return
+	}
+	p.running.Add(-int64(len(js)))
+	if broken := p.broken; broken != nil {
+		p.checkDrainedLocked()
+		p.signalIdleLocked()
+		p.mu.Unlock()
+		for _, j := range js {
+			j.fail(broken)
+			p.completed.Add(1)
+		}
+		return
+	}
+	for i := len(js) - 1; i >= 0; i-- {
+		p.queue.PushFront(js[i])
+	}
+	var wake []*workerSlot
+	for len(wake) < len(js) && len(p.idle) > 0 {
+		n := len(p.idle)
+		w := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		w.idle = false
+		wake = append(wake, w)
+	}
+	spawn := len(wake) == 0 && p.workers < p.maxWorkers
+	if spawn {
+		p.workers++
+	}
+	p.mu.Unlock()
+	for _, w := range wake {
+		p.sys.Root.Send(w.pid, wakeUp)
+	}
+	if spawn {
+		p.sys.Root.Send(p.router, startWorker)
+	}
 }
 
 // breakWith marks the pool broken: queued tasks and later submits fail
@@ -397,7 +462,13 @@ func (p *dispatch) shutdownWith(ctx context.Context, opts []ShutdownOption, inte
 	p.mu.Unlock()
 
 	for _, j := range cancelled {
-		j.future().Cancel() // false only if it already failed while queued
+		if !j.future().Cancel() && !j.future().IsDone() {
+			// A retry, queued again after its worker died: it is already
+			// running, so it cannot be cancelled; interrupted, it ends
+			// cancelled.
+			j.interrupt()
+			j.fail(errRetryCancelled)
+		}
 		j.release()
 		p.completed.Add(1)
 	}

@@ -73,3 +73,25 @@ func (e *BrokenError) Unwrap() error { return e.Cause }
 func invalidOption(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidOption, fmt.Sprintf(format, args...))
 }
+
+// The process pool's errors (see also [WorkerCrashedError], [RemoteError]
+// and [EncodeError] in process_errors.go).
+var (
+	// ErrWorkerCrashed is matched by the outcome of a task whose child
+	// process died while running it (a [*WorkerCrashedError]).
+	ErrWorkerCrashed = errors.New("pools: worker process crashed")
+
+	// ErrFrameTooLarge is matched by the outcome of a task whose input or
+	// output does not fit in a frame (see [WithMaxFrameSize]).
+	ErrFrameTooLarge = errors.New("pools: payload exceeds the frame size limit")
+
+	// ErrWorkerMainMissing is returned by NewProcessPool in a process that
+	// was started as a process-pool worker but did not call [WorkerMain]
+	// first thing in main: serving as a pool instead would start workers
+	// without end.
+	ErrWorkerMainMissing = errors.New("pools: started as a process-pool worker, but main did not call pools.WorkerMain first")
+
+	// errRetryCancelled ends a task cancelled by Shutdown(CancelPending)
+	// while it waited to be retried after its worker died.
+	errRetryCancelled = errors.New("pools: retry cancelled by shutdown")
+)

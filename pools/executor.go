@@ -2,6 +2,7 @@ package pools
 
 import (
 	"context"
+	"syscall"
 )
 
 // Executor is what every executor in this package is: the actor pool
@@ -40,6 +41,7 @@ type shutdownConfig struct {
 	noWait          bool
 	cancelPending   bool
 	interruptActive bool
+	stopWorkers     syscall.Signal // process pool: signal for the children
 }
 
 // NoWait makes Shutdown return at once instead of waiting for tasks to
@@ -55,4 +57,19 @@ func CancelPending() ShutdownOption { return func(c *shutdownConfig) { c.cancelP
 // futures.Future.Interrupt): their contexts are cancelled. Beyond Python.
 func InterruptRunning() ShutdownOption {
 	return func(c *shutdownConfig) { c.interruptActive = true }
+}
+
+// TerminateWorkers makes a process pool's Shutdown cancel every task that
+// has not started and send SIGTERM to its child processes at once (Python
+// 3.14's terminate_workers): running tasks fail with a
+// [*WorkerCrashedError]. Shutdown still waits, unless [NoWait] is given,
+// for the children to be reaped. The actor pool ignores it.
+func TerminateWorkers() ShutdownOption {
+	return func(c *shutdownConfig) { c.stopWorkers, c.cancelPending = syscall.SIGTERM, true }
+}
+
+// KillWorkers is [TerminateWorkers] with SIGKILL (Python 3.14's
+// kill_workers).
+func KillWorkers() ShutdownOption {
+	return func(c *shutdownConfig) { c.stopWorkers, c.cancelPending = syscall.SIGKILL, true }
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/actorfutures/actorfutures/internal/leaktest"
+	"github.com/actorfutures/actorfutures/pools"
 )
 
 // childEnv names the mode in which a test re-executes its own binary as a
@@ -18,6 +19,9 @@ const childEnv = "POOLS_TEST_CHILD"
 var childModes = map[string]func() int{}
 
 func TestMain(m *testing.M) {
+	// In a child process started by a process pool of these tests, this
+	// serves tasks and exits.
+	pools.WorkerMain()
 	if mode := os.Getenv(childEnv); mode != "" {
 		run, ok := childModes[mode]
 		if !ok {

@@ -27,6 +27,9 @@ type config struct {
 	baseContext   context.Context
 	faults        *supervisor.Injector
 
+	process        processConfig // process pool only (process_options.go)
+	forProcessPool bool          // set by NewProcessPool
+
 	errs []error // option errors, reported by the constructor
 }
 
@@ -152,6 +155,9 @@ func buildConfig(opts []Option) (config, error) {
 	}
 	if len(c.errs) > 0 {
 		return c, c.errs[0]
+	}
+	if !c.forProcessPool && len(c.process.used) > 0 {
+		return c, invalidOption("%s is an option of the process pool only", c.process.used[0])
 	}
 	return c, nil
 }

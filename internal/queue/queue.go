@@ -20,6 +20,16 @@ func (q *Queue[T]) Push(v T) {
 	q.size++
 }
 
+// PushFront puts v before every queued item.
+func (q *Queue[T]) PushFront(v T) {
+	if q.size == len(q.buf) {
+		q.grow()
+	}
+	q.head = (q.head - 1 + len(q.buf)) % len(q.buf)
+	q.buf[q.head] = v
+	q.size++
+}
+
 // Pop removes and returns the oldest item; ok is false when empty.
 func (q *Queue[T]) Pop() (v T, ok bool) {
 	if q.size == 0 {

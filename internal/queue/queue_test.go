@@ -69,3 +69,22 @@ func TestRemoveFuncKeepsTheOrderOfTheRest(t *testing.T) {
 	var empty Queue[int]
 	assert.Empty(t, empty.RemoveFunc(func(int) bool { return true }))
 }
+
+func TestPushFrontComesOutFirst(t *testing.T) {
+	var q Queue[int]
+	for i := range 20 { // past the first growth
+		q.Push(i)
+	}
+	q.Pop()
+	q.PushFront(-1)
+	q.PushFront(-2)
+	var empty Queue[int]
+	empty.PushFront(7)
+	v, ok := empty.Pop()
+	require.True(t, ok)
+	assert.Equal(t, 7, v)
+	got := q.Drain()
+	assert.Equal(t, []int{-2, -1, 1, 2, 3}, got[:5])
+	assert.Equal(t, 19, got[len(got)-1])
+	assert.Len(t, got, 21)
+}

@@ -68,6 +68,9 @@ func NewReader(r io.Reader, limit int) *Reader {
 	return &Reader{r: bufio.NewReaderSize(r, 64<<10), limit: min(max(limit, 1), MaxLimit)}
 }
 
+// SetLimit changes the frame limit, for frames not read yet.
+func (r *Reader) SetLimit(limit int) { r.limit = min(max(limit, 1), MaxLimit) }
+
 // Next returns the body of the next frame, valid until the next call. At a
 // clean end of the stream, between frames, it returns io.EOF; a stream cut
 // inside a frame gives io.ErrUnexpectedEOF. A length over the limit is

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 )
 
 // The first byte of every gob payload says whether it continues the
@@ -13,6 +14,7 @@ import (
 const (
 	gobContinue = 0
 	gobFresh    = 1
+	gobEmpty    = 2 // a value of a zero-size type (struct{}), which gob refuses
 )
 
 // GobEncoder is one direction of a gob stream, split into payloads: type
@@ -44,6 +46,9 @@ func (e *GobEncoder) Append(dst []byte, v any) (out []byte, err error) {
 			e.Reset()
 		}
 	}()
+	if v != nil && reflect.TypeOf(v).Size() == 0 {
+		return append(dst, gobEmpty), nil
+	}
 	e.buf.Reset()
 	if err := e.enc.Encode(v); err != nil {
 		return dst, err
@@ -83,6 +88,16 @@ func (d *GobDecoder) Decode(data []byte, ptr any) (err error) {
 		return errors.New("gob: empty payload")
 	}
 	switch data[0] {
+	case gobEmpty:
+		if len(data) != 1 {
+			return errors.New("gob: bytes after an empty value")
+		}
+		if ptr != nil {
+			if v := reflect.ValueOf(ptr); v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Type().Size() != 0 {
+				return fmt.Errorf("gob: an empty value does not decode into %T", ptr)
+			}
+		}
+		return nil
 	case gobFresh:
 		d.dec = gob.NewDecoder(&d.src)
 	case gobContinue:

@@ -86,3 +86,18 @@ func FuzzGobDecoder(f *testing.F) {
 		_ = NewGobDecoder().Decode(data, &ps)
 	})
 }
+
+func TestGobZeroSizeValues(t *testing.T) {
+	enc, dec := NewGobEncoder(), NewGobDecoder()
+	b, err := enc.Append(nil, struct{}{})
+	require.NoError(t, err, "gob itself refuses a struct with no exported fields")
+	var e struct{}
+	require.NoError(t, dec.Decode(b, &e))
+	require.NoError(t, dec.Decode(b, nil))
+	var n int
+	assert.Error(t, dec.Decode(b, &n))
+	next, err := enc.Append(nil, 7)
+	require.NoError(t, err)
+	require.NoError(t, NewGobDecoder().Decode(next, &n), "an empty value does not use up the stream's start")
+	assert.Equal(t, 7, n)
+}

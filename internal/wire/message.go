@@ -13,9 +13,10 @@ type Kind byte
 
 // Parent to child.
 const (
-	KindInit   Kind = 1 // first message: the child's configuration
-	KindRun    Kind = 2 // run a task
-	KindCancel Kind = 3 // drop a task not started, or cancel a running one
+	KindInit    Kind = 1 // first message: the child's configuration
+	KindRun     Kind = 2 // run a task
+	KindCancel  Kind = 3 // drop a task not started, or cancel a running one
+	KindReclaim Kind = 4 // give back a task not started; a running one goes on
 )
 
 // Child to parent.
@@ -36,6 +37,8 @@ func (k Kind) String() string {
 		return "run"
 	case KindCancel:
 		return "cancel"
+	case KindReclaim:
+		return "reclaim"
 	case KindHello:
 		return "hello"
 	case KindReady:
@@ -71,8 +74,9 @@ type Init struct {
 // Action is a fault to inject into a task before it runs (a
 // supervisor.Action, as plain data).
 type Action struct {
-	Fault    uint8 // 0: none
-	Delay    int64 // nanoseconds
+	Fault    uint8  // 0: none
+	Seq      uint64 // the task it was decided for
+	Delay    int64  // nanoseconds
 	Err      string
 	ExitCode int64
 	Signal   int64
@@ -91,6 +95,10 @@ type Run struct {
 // Cancel asks the child to drop a task that has not started, or to cancel
 // the context of a running one.
 type Cancel struct{ ID uint64 }
+
+// Reclaim asks the child to give back a task that has not started, for
+// another child that is idle; a task already running goes on.
+type Reclaim struct{ ID uint64 }
 
 // Hello is the child's first message.
 type Hello struct {
@@ -122,24 +130,30 @@ type ElemErr struct {
 	Err   Error
 }
 
-// Dropped reports a task that ended without starting: cancelled, or its
-// deadline passed first.
+// Dropped reports a task the child let go of without starting it.
 type Dropped struct {
-	ID      uint64
-	Expired bool // the deadline passed; otherwise it was cancelled
+	ID     uint64
+	Reason DropReason
 }
+
+// DropReason says why a task was dropped.
+type DropReason uint8
+
+const (
+	DropCancelled DropReason = iota // the parent cancelled it
+	DropExpired                     // its deadline passed before it started
+	DropReclaimed                   // the parent reclaimed it
+	dropReasonEnd
+)
 
 // ErrorKind says what an [Error] stands for.
 type ErrorKind uint8
 
 const (
-	ErrPlain          ErrorKind = iota // an error returned by the task
-	ErrPanic                           // the task panicked; Stack is set
-	ErrGoexit                          // the task called runtime.Goexit
-	ErrDecodeInput                     // the child could not decode the input
-	ErrEncodeOutput                    // the child could not encode the output
-	ErrNotRegistered                   // the child does not know the task
-	ErrOutputTooLarge                  // the output exceeds the frame limit
+	ErrPlain        ErrorKind = iota // an error returned by the task
+	ErrPanic                         // the task panicked; Stack is set
+	ErrDecodeInput                   // the child could not decode the input
+	ErrEncodeOutput                  // the child could not encode the output
 	errKindEnd
 )
 
@@ -163,6 +177,7 @@ type Error struct {
 func (*Init) Kind() Kind       { return KindInit }
 func (*Run) Kind() Kind        { return KindRun }
 func (*Cancel) Kind() Kind     { return KindCancel }
+func (*Reclaim) Kind() Kind    { return KindReclaim }
 func (*Hello) Kind() Kind      { return KindHello }
 func (*Ready) Kind() Kind      { return KindReady }
 func (*InitFailed) Kind() Kind { return KindInitFailed }
@@ -186,6 +201,7 @@ func (m *Run) appendBody(b []byte) []byte {
 	b = binary.AppendVarint(b, m.Deadline)
 	b = append(b, m.Action.Fault)
 	if m.Action.Fault != 0 {
+		b = binary.AppendUvarint(b, m.Action.Seq)
 		b = binary.AppendVarint(b, m.Action.Delay)
 		b = appendString(b, m.Action.Err)
 		b = binary.AppendVarint(b, m.Action.ExitCode)
@@ -195,6 +211,8 @@ func (m *Run) appendBody(b []byte) []byte {
 }
 
 func (m *Cancel) appendBody(b []byte) []byte { return binary.AppendUvarint(b, m.ID) }
+
+func (m *Reclaim) appendBody(b []byte) []byte { return binary.AppendUvarint(b, m.ID) }
 
 func (m *Hello) appendBody(b []byte) []byte {
 	b = binary.AppendUvarint(b, m.Version)
@@ -237,7 +255,7 @@ func (m *Result) appendBody(b []byte) []byte {
 
 func (m *Dropped) appendBody(b []byte) []byte {
 	b = binary.AppendUvarint(b, m.ID)
-	return appendBool(b, m.Expired)
+	return append(b, byte(m.Reason))
 }
 
 func (e *Error) append(b []byte) []byte {
@@ -281,6 +299,7 @@ func Parse(body []byte) (Message, error) {
 		v := &Run{ID: p.uvarint(), Task: p.str(), Batch: p.bool(), Deadline: p.varint()}
 		v.Action.Fault = p.byte()
 		if v.Action.Fault != 0 {
+			v.Action.Seq = p.uvarint()
 			v.Action.Delay = p.varint()
 			v.Action.Err = p.str()
 			v.Action.ExitCode = p.varint()
@@ -290,6 +309,9 @@ func Parse(body []byte) (Message, error) {
 		m = v
 	case KindCancel:
 		m = &Cancel{ID: p.uvarint()}
+		p.end()
+	case KindReclaim:
+		m = &Reclaim{ID: p.uvarint()}
 		p.end()
 	case KindHello:
 		m = &Hello{Version: p.uvarint(), PID: p.uvarint()}
@@ -332,8 +354,12 @@ func Parse(body []byte) (Message, error) {
 		v.Output = p.rest()
 		m = v
 	case KindDropped:
-		m = &Dropped{ID: p.uvarint(), Expired: p.bool()}
+		v := &Dropped{ID: p.uvarint(), Reason: DropReason(p.byte())}
+		if v.Reason >= dropReasonEnd {
+			p.fail("unknown drop reason %d", v.Reason)
+		}
 		p.end()
+		m = v
 	default:
 		return nil, fmt.Errorf("%w: unknown kind %d", ErrMalformed, byte(k))
 	}

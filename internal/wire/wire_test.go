@@ -15,7 +15,7 @@ var sampleMessages = []Message{
 	&Init{Version: Version, Worker: "pool/worker-1", Codec: "gob", MaxFrame: 1 << 20, InitTask: "init", InitInput: []byte{1, 2}},
 	&Init{Version: Version, Codec: "gob", MaxFrame: 1},
 	&Run{ID: 7, Task: "double", Input: []byte("input")},
-	&Run{ID: 1 << 40, Task: "t", Batch: true, Deadline: -5, Action: Action{Fault: 6, Delay: 3, Err: "x", ExitCode: 2, Signal: 9}},
+	&Run{ID: 1 << 40, Task: "t", Batch: true, Deadline: -5, Action: Action{Fault: 6, Seq: 4, Delay: 3, Err: "x", ExitCode: 2, Signal: 9}},
 	&Cancel{ID: 3},
 	&Hello{Version: Version, PID: 1234},
 	&Ready{},
@@ -27,8 +27,10 @@ var sampleMessages = []Message{
 	&Result{ID: 11, Batch: true, Errs: []ElemErr{{Index: 0, Err: Error{Message: "e0"}}, {Index: 5, Err: Error{Message: "e5"}}},
 		Output: []byte{1}},
 	&Result{ID: 12, Batch: true},
-	&Dropped{ID: 4, Expired: true},
+	&Dropped{ID: 4, Reason: DropExpired},
 	&Dropped{ID: 5},
+	&Dropped{ID: 6, Reason: DropReclaimed},
+	&Reclaim{ID: 8},
 }
 
 func TestMessagesRoundTrip(t *testing.T) {
@@ -115,7 +117,8 @@ func TestParseRefusesMalformedBodies(t *testing.T) {
 		{"truncated varint", []byte{byte(KindStarted), 0x80}},
 		{"trailing bytes", []byte{byte(KindStarted), 1, 2}},
 		{"string past the end", []byte{byte(KindRun), 1, 50, 'a'}},
-		{"bad bool", []byte{byte(KindDropped), 1, 7}},
+		{"bad bool", []byte{byte(KindRun), 1, 1, 'a', 7}},
+		{"unknown drop reason", []byte{byte(KindDropped), 1, 7}},
 		{"unknown result flags", []byte{byte(KindResult), 1, 0x80}},
 		{"unknown error kind", []byte{byte(KindInitFailed), 200, 0, 0, 0, 0, 0}},
 		{"lying sentinel count", []byte{byte(KindInitFailed), 0, 0, 0, 0, 100}},

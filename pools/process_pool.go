@@ -1,0 +1,386 @@
+package pools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/wire"
+	"github.com/actorfutures/actorfutures/supervisor"
+)
+
+// ProcessPool is Python's ProcessPoolExecutor on supervised child
+// processes: a router actor whose children, up to MaxWorkers, are worker
+// actors that each own one child process, its pipes and its exec.Cmd.
+//
+// Tasks are registered by name ([Register]), since Go closures cannot
+// cross a process boundary; a closure given to [Submit] fails with
+// [ErrNotRegistered]. Children are this program re-executed ([WorkerMain])
+// or a command of the user's ([WithWorkerCommand]). Workers pull tasks from
+// the router's queue as the actor pool's do, and send them to their child
+// ahead of time ([WithPrefetch]) so that the pipe's latency never idles it;
+// a task sent ahead stays pending, and cancellable, until the child starts
+// it.
+//
+// Unlike Python's, a pool survives its children: a child that dies fails
+// the task it was running with a [*WorkerCrashedError] (or runs it again
+// elsewhere, for a task registered [Idempotent]), gives back the tasks it
+// held, and is restarted under the pool's supervision policy. Only when
+// the policy gives up is the pool broken ([ErrBrokenProcessPool]).
+type ProcessPool struct {
+	*dispatch
+	cfg       config
+	pc        processConfig
+	command   []string // program and arguments
+	argv0     string
+	env       []string
+	codec     Codec
+	maxFrame  int
+	capacity  int // tasks a child holds: the running one and those prefetched
+	killGrace time.Duration
+	policy    *supervisor.Policy
+	events    *supervisor.Events
+	faults    *supervisor.Injector
+	spawner   *spawner
+	output    *outputSink
+
+	prefetched atomic.Int64 // tasks taken by a worker, not started; incremented under mu
+
+	spare []*procWorker // under mu
+
+	onStart func(futures.Awaitable) // tests: told when a task starts in a child
+
+	retryMu  sync.Mutex
+	retrying map[job]*remoteInterrupt // tasks queued again after their child died
+}
+
+var errProcessPoolUnsupported = errors.New("pools: the process pool needs a Unix system")
+
+// NewProcessPool starts a process pool. Children start when there is work
+// for them. It returns an error matching [ErrInvalidOption] for bad
+// options, and [ErrWorkerMainMissing] in a process started as a worker
+// whose main did not call [WorkerMain].
+func NewProcessPool(opts ...Option) (*ProcessPool, error) {
+	if !processPoolSupported {
+		return nil, errProcessPoolUnsupported
+	}
+	if isWorkerProcess() {
+		return nil, ErrWorkerMainMissing
+	}
+	cfg, err := buildConfig(append([]Option{func(c *config) { c.forProcessPool = true }}, opts...))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.initializer != nil {
+		return nil, invalidOption("WithInitializer runs a Go closure, which cannot reach a child process: use WithTaskInitializer")
+	}
+	if !cfg.maxWorkersSet {
+		cfg.maxWorkers = defaultProcessWorkers()
+	}
+	pc := cfg.process
+	p := &ProcessPool{
+		cfg: cfg, pc: pc, codec: pc.codec, maxFrame: pc.maxFrame, killGrace: pc.killGrace,
+		retrying: map[job]*remoteInterrupt{},
+	}
+	if p.codec == nil {
+		p.codec = GobCodec()
+	}
+	if p.maxFrame == 0 {
+		p.maxFrame = defaultMaxFrame
+	}
+	if p.killGrace == 0 {
+		p.killGrace = defaultKillGrace
+	}
+	p.capacity = 1 + defaultPrefetch
+	if pc.prefetchSet {
+		p.capacity = 1 + pc.prefetch
+	}
+	if pc.initTask != "" {
+		if err := p.checkInitializer(); err != nil {
+			return nil, err
+		}
+	}
+	if pc.command != nil {
+		p.command, p.argv0 = pc.command, pc.command[0]
+	} else {
+		self, err := selfExecutable()
+		if err != nil {
+			return nil, fmt.Errorf("pools: finding this program to start workers: %w", err)
+		}
+		p.command, p.argv0 = []string{self}, os.Args[0]
+	}
+	p.env = childEnv(pc.env)
+	p.output = &outputSink{stdout: pc.stdout, stderr: pc.stderr}
+	if p.output.stdout == nil {
+		if cfg.logger != nil {
+			p.output.logger = cfg.logger
+		} else {
+			p.output.stdout, p.output.stderr = os.Stdout, os.Stderr
+		}
+	}
+	switch s := cfg.strategy.(type) {
+	case nil:
+		p.policy = defaultChildPolicy()
+	case *supervisor.Policy:
+		p.policy = s
+	default:
+		return nil, invalidOption("a process pool is supervised by a *supervisor.Policy, not a %T: a child process is not an actor", s)
+	}
+	cfg.strategy = p.policy
+	p.cfg.strategy = p.policy
+	p.events, p.faults = p.policy.Events(), cfg.faults
+	p.dispatch = newDispatch(cfg, ErrBrokenProcessPool)
+	p.spawner = newSpawner()
+	r := &processRouter{pool: p, workers: map[string]*procWorker{}, numbers: map[int]bool{}}
+	if err := p.startRouter(cfg.namePrefix, r); err != nil {
+		p.spawner.stop()
+		return nil, err
+	}
+	return p, nil
+}
+
+// defaultChildPolicy restarts a crashed child after a jittered
+// exponential backoff from 10 ms to 1 s; a worker whose child crashes more
+// than 5 times within 10 s breaks the pool, so that a pool whose
+// initializer always fails is broken in well under a second instead of
+// retrying forever.
+func defaultChildPolicy() *supervisor.Policy {
+	return supervisor.OneForOne(supervisor.WithIntensity(5, 10*time.Second),
+		supervisor.WithBackoff(supervisor.ExponentialBackoff(10*time.Millisecond, time.Second)))
+}
+
+// Events returns the pool's supervision events: the failures of its
+// children and what its policy decided about them (Failed, Restarted,
+// Stopped, IntensityExceeded...), and a Started event each time a child is
+// ready for work, all named after the worker (its PID's id). Tests wait on
+// them (Events.WaitRestarts, Events.WaitStarted).
+func (p *ProcessPool) Events() *supervisor.Events { return p.events }
+
+// checkInitializer refuses an initializer that is not a registered task
+// of this program, or whose input cannot be encoded.
+func (p *ProcessPool) checkInitializer() error {
+	if _, ok := lookupRemote(p.pc.initTask); !ok {
+		return invalidOption("initializer task %q is not registered", p.pc.initTask)
+	}
+	if _, err := p.codec.NewEncoder().Append(nil, p.pc.initInput); err != nil {
+		return invalidOption("initializer input: %v", err)
+	}
+	return nil
+}
+
+// childEnv is the environment of children: this process's, the
+// user's additions, and the worker marker.
+func childEnv(extra []string) []string {
+	env := append(os.Environ(), extra...)
+	env = append(env, workerEnvVar+"="+strconv.Itoa(wire.Version))
+	if raceEnabled {
+		// A race-built child would sleep a second at exit: every shutdown and
+		// every replaced child would pay it.
+		gorace := ""
+		for _, e := range env {
+			if v, ok := strings.CutPrefix(e, "GORACE="); ok {
+				gorace = v
+			}
+		}
+		if !strings.Contains(gorace, "atexit_sleep_ms") {
+			env = append(env, strings.TrimSpace("GORACE="+gorace+" atexit_sleep_ms=0"))
+		}
+	}
+	return env
+}
+
+// enqueue takes registered tasks only.
+func (p *ProcessPool) enqueue(ctx context.Context, j job, block bool) error {
+	if rj, ok := j.(remoteJob); !ok || rj.call() == nil {
+		return fmt.Errorf("%w: a process pool runs tasks registered with pools.Register, not Go closures", ErrNotRegistered)
+	}
+	saturated := p.saturated()
+	if err := p.dispatch.enqueue(ctx, j, block); err != nil {
+		return err
+	}
+	if saturated {
+		p.wakeSpare()
+	}
+	return nil
+}
+
+// Stats reports what the pool is doing. Tasks sent ahead to a child count
+// as queued until the child starts them.
+func (p *ProcessPool) Stats() Stats {
+	st := p.dispatch.Stats()
+	pre := int(p.prefetched.Load())
+	st.Running -= pre
+	st.Queued += pre
+	return st
+}
+
+// Shutdown stops the pool from accepting work (later submits fail with
+// [ErrShutdown]) and, unless [NoWait] is given, waits within ctx until
+// every task has finished, every child process has exited and been
+// reaped, and the pool's actors have stopped. [CancelPending] cancels the
+// tasks that have not started, those sent ahead to a child included;
+// [InterruptRunning] interrupts the running ones (their child's context is
+// cancelled; a child that ignores it is killed after the grace of
+// [WithKillGrace]). [TerminateWorkers] and [KillWorkers] cancel what has
+// not started and signal the children at once: running tasks fail with a
+// [*WorkerCrashedError]. Shutdown is idempotent; its error is non-nil only
+// when ctx ends first, and the pool still finishes shutting down in the
+// background.
+func (p *ProcessPool) Shutdown(ctx context.Context, opts ...ShutdownOption) error {
+	var sc shutdownConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&sc)
+		}
+	}
+	// Cancel what is queued and start the shutdown without waiting; the
+	// children are told after, so that none starts a cancelled task.
+	_ = p.shutdownWith(ctx, append(opts[:len(opts):len(opts)], NoWait()), func([]job) {})
+	if sc.interruptActive {
+		p.sys.Root.Send(p.router, interruptAll)
+	}
+	if sc.stopWorkers != 0 {
+		p.sys.Root.Send(p.router, &stopChildrenMsg{sig: sc.stopWorkers})
+	}
+	if sc.noWait {
+		return nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	select {
+	case <-p.terminated:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("pools: shutdown: %w", context.Cause(ctx))
+	}
+}
+
+// take gives worker w its next job. A worker whose child has no task
+// (ahead false) that finds the queue empty is idle, as in the actor pool;
+// one whose child is busy (ahead) is not, so that a task submitted then
+// wakes an idle worker or starts a new one instead of waiting behind the
+// busy child's task. The job counts as running, and as sent ahead, from
+// the moment it leaves the queue, in the same critical section, so that
+// the pool never looks drained while a job is on its way to a child, and
+// an idle worker always learns of tasks waiting in busy children
+// (stranded), to reclaim them.
+func (p *ProcessPool) take(w *procWorker, ahead bool) (j job, stranded bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ahead && p.queue.Len() == 0 {
+		p.markSpareLocked(w)
+		return nil, false
+	}
+	p.unmarkSpareLocked(w)
+	if j = p.nextLocked(w.slot); j == nil {
+		return nil, p.prefetched.Load() > 0
+	}
+	p.running.Add(1)
+	p.prefetched.Add(1)
+	return j, false
+}
+
+// A spare worker has a busy child with room for a task sent ahead. When a
+// task comes and no worker is idle and none can be added, one spare worker
+// is woken to send it ahead, so that its child starts it without waiting
+// for the pipe once its current task ends.
+func (p *ProcessPool) markSpareLocked(w *procWorker) {
+	if !w.spare {
+		w.spare = true
+		p.spare = append(p.spare, w)
+	}
+}
+
+func (p *ProcessPool) unmarkSpareLocked(w *procWorker) {
+	if !w.spare {
+		return
+	}
+	w.spare = false
+	for i, x := range p.spare {
+		if x == w {
+			p.spare = append(p.spare[:i], p.spare[i+1:]...)
+			break
+		}
+	}
+}
+
+func (p *ProcessPool) unmarkSpare(w *procWorker) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.unmarkSpareLocked(w)
+}
+
+// saturated reports whether a new task would find no idle worker, and no
+// room for another.
+func (p *ProcessPool) saturated() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.idle) == 0 && p.workers >= p.maxWorkers
+}
+
+// wakeSpare wakes the spare worker that has waited longest, if any.
+func (p *ProcessPool) wakeSpare() {
+	p.mu.Lock()
+	if len(p.spare) == 0 {
+		p.mu.Unlock()
+		return
+	}
+	w := p.spare[0]
+	p.spare = p.spare[1:]
+	w.spare = false
+	p.mu.Unlock()
+	p.sys.Root.Send(w.self, wakeUp)
+}
+
+// busy takes an idle worker off the idle list: it was handed a task.
+func (p *ProcessPool) busy(w *workerSlot) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if w.idle {
+		p.removeIdleLocked(w)
+	}
+}
+
+// isShutdown reports whether Shutdown was called.
+func (p *ProcessPool) isShutdown() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.shutdown
+}
+
+// brokenErr returns the pool's breakage, or nil.
+func (p *ProcessPool) brokenErr() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.broken
+}
+
+// breakPool breaks the pool and tells every worker.
+func (p *ProcessPool) breakPool(cause error) {
+	p.breakWith(cause)
+	p.sys.Root.Send(p.router, poolBroken)
+}
+
+// putRetry records the interrupter of a task queued again for a retry;
+// the worker that takes it next takes the record over.
+func (p *ProcessPool) putRetry(j job, ri *remoteInterrupt) {
+	p.retryMu.Lock()
+	p.retrying[j] = ri
+	p.retryMu.Unlock()
+}
+
+func (p *ProcessPool) takeRetry(j job) *remoteInterrupt {
+	p.retryMu.Lock()
+	defer p.retryMu.Unlock()
+	ri := p.retrying[j]
+	delete(p.retrying, j)
+	return ri
+}
