@@ -65,11 +65,11 @@ func InterruptRunning() ShutdownOption {
 // [*WorkerCrashedError]. Shutdown still waits, unless [NoWait] is given,
 // for the children to be reaped. The actor pool ignores it.
 func TerminateWorkers() ShutdownOption {
-	return func(c *shutdownConfig) { c.stopWorkers, c.cancelPending = syscall.SIGTERM, true }
+	return func(c *shutdownConfig) { c.stopWorkers = syscall.SIGTERM }
 }
 
 // KillWorkers is [TerminateWorkers] with SIGKILL (Python 3.14's
 // kill_workers).
 func KillWorkers() ShutdownOption {
-	return func(c *shutdownConfig) { c.stopWorkers, c.cancelPending = syscall.SIGKILL, true }
+	return func(c *shutdownConfig) { c.stopWorkers = syscall.SIGKILL }
 }

@@ -2,7 +2,8 @@ package pools
 
 import "github.com/actorfutures/actorfutures/futures"
 
-// OnTaskStart makes p call fn, in the worker that heard of it, each time a
-// child reports that a task started: tests wait for the moment a future
-// turns running, which nothing else announces.
-func OnTaskStart(p *ProcessPool, fn func(futures.Awaitable)) { p.onStart = fn }
+// OnTaskEvent makes p call fn, in the worker, each time it sends a task to
+// its child ("sent"), and each time the child reports that it started a
+// task ("started") or let one go without starting it ("dropped"): tests
+// wait for these moments, which nothing else announces.
+func OnTaskEvent(p *ProcessPool, fn func(f futures.Awaitable, event string)) { p.onEvent = fn }

@@ -16,14 +16,17 @@ import (
 // until the child starts it, and cancelling it means it never runs.
 func TestProcessPoolTaskSentAheadStaysPendingAndCancellable(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithPrefetch(2))
+	events := taskEvents(p)
 	g := newProcGate(t)
 	running := gateTask.Submit(bg, p, g.dir)
 	g.waitStarted(t, 1)
 	dir := t.TempDir()
 	first := markTask.Submit(bg, p, ranFile(dir, 0))
 	second := markTask.Submit(bg, p, ranFile(dir, 1))
+	waitEvents(t, events["sent"], running, first, second)
 	assert.Equal(t, futures.Pending, first.State())
-	assert.True(t, first.Cancel(), "pending, though it may be in the child already")
+	assert.True(t, first.Cancel(), "pending, though it is in the child already")
+	waitEvents(t, events["dropped"], first) // the child let it go
 	g.open(t, 1)
 	value(t, running)
 	value(t, second)
@@ -42,7 +45,7 @@ func TestProcessPoolStatsCountTasksSentAheadAsQueued(t *testing.T) {
 	started := startedTasks(p)
 	g := newProcGate(t)
 	fs := []*futures.Future[int]{gateTask.Submit(bg, p, g.dir), squareTask.Submit(bg, p, 2), squareTask.Submit(bg, p, 3)}
-	waitStartedTask(t, started, fs[0])
+	waitEvents(t, started, fs[0])
 	st := p.Stats()
 	assert.Equal(t, 2, st.Queued, "in the child or in the queue, they have not started")
 	assert.Equal(t, 1, st.Running)
@@ -73,7 +76,7 @@ func TestProcessPoolRunningTaskCannotBeCancelledButCanBeInterrupted(t *testing.T
 	p := newProcessPool(t, pools.WithMaxWorkers(1))
 	started := startedTasks(p)
 	f := waitCtxTask.Submit(bg, p, 0)
-	waitStartedTask(t, started, f)
+	waitEvents(t, started, f)
 	assert.Equal(t, futures.Running, f.State())
 	assert.False(t, f.Cancel(), "a running task cannot be cancelled, as in Python")
 	assert.True(t, f.Interrupt())
@@ -88,7 +91,7 @@ func TestProcessPoolKillsAChildThatIgnoresAnInterrupt(t *testing.T) {
 	started := startedTasks(p)
 	pid := value(t, pidTask.Submit(bg, p, 0))
 	f := hangTask.Submit(bg, p, 0)
-	waitStartedTask(t, started, f)
+	waitEvents(t, started, f)
 	require.True(t, f.Interrupt())
 	_, err := f.Result(timeout(t))
 	assert.ErrorIs(t, err, futures.ErrCancelledWhileRunning)
@@ -102,21 +105,34 @@ func TestProcessPoolKillsAChildThatIgnoresAnInterrupt(t *testing.T) {
 // startedTasks returns the futures whose task starts in a child, as the
 // pool hears of it.
 func startedTasks(p *pools.ProcessPool) <-chan futures.Awaitable {
-	ch := make(chan futures.Awaitable, 1000)
-	pools.OnTaskStart(p, func(f futures.Awaitable) { ch <- f })
-	return ch
+	return taskEvents(p)["started"]
 }
 
-func waitStartedTask(t *testing.T, started <-chan futures.Awaitable, f futures.Awaitable) {
+// taskEvents returns, by event, the futures whose task a worker sent to
+// its child ("sent"), that started there ("started") or that the child let
+// go without starting them ("dropped").
+func taskEvents(p *pools.ProcessPool) map[string]chan futures.Awaitable {
+	chans := map[string]chan futures.Awaitable{}
+	for _, e := range []string{"sent", "started", "dropped"} {
+		chans[e] = make(chan futures.Awaitable, 10000)
+	}
+	pools.OnTaskEvent(p, func(f futures.Awaitable, event string) { chans[event] <- f })
+	return chans
+}
+
+// waitEvents waits for an event of each of fs on ch.
+func waitEvents(t *testing.T, ch <-chan futures.Awaitable, fs ...futures.Awaitable) {
 	t.Helper()
-	for {
+	want := map[futures.Awaitable]bool{}
+	for _, f := range fs {
+		want[f] = true
+	}
+	for len(want) > 0 {
 		select {
-		case g := <-started:
-			if g == f {
-				return
-			}
+		case f := <-ch:
+			delete(want, f)
 		case <-timeout(t).Done():
-			t.Fatal("the task did not start")
+			t.Fatalf("no event for %d of %d tasks", len(want), len(fs))
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/pools"
+	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/stretchr/testify/require"
 )
 
@@ -30,13 +31,30 @@ func newProcessPool(t *testing.T, opts ...pools.Option) *pools.ProcessPool {
 	t.Helper()
 	p, err := pools.NewProcessPool(opts...)
 	require.NoError(t, err)
+	if !checkingChildren[t] {
+		// Registered first, so it runs last: once every pool of the test
+		// is shut down.
+		checkingChildren[t] = true
+		t.Cleanup(func() {
+			delete(checkingChildren, t)
+			requireNoChildren(t)
+		})
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		require.NoError(t, p.Shutdown(ctx, pools.InterruptRunning()))
-		requireNoChildren(t)
 	})
 	return p
+}
+
+// checkingChildren marks the tests that check for children at the end; the
+// tests of this package do not run in parallel.
+var checkingChildren = map[*testing.T]bool{}
+
+// noRestarts is a policy that gives up at the first crash.
+func noRestarts() *supervisor.Policy {
+	return supervisor.OneForOne(supervisor.WithIntensity(0, time.Minute))
 }
 
 // children lists this process's child processes, zombies included, from

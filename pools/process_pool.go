@@ -55,7 +55,7 @@ type ProcessPool struct {
 
 	spare []*procWorker // under mu
 
-	onStart func(futures.Awaitable) // tests: told when a task starts in a child
+	onEvent func(f futures.Awaitable, event string) // tests: told when a child starts or drops a task
 
 	retryMu  sync.Mutex
 	retrying map[job]*remoteInterrupt // tasks queued again after their child died
@@ -242,7 +242,14 @@ func (p *ProcessPool) Shutdown(ctx context.Context, opts ...ShutdownOption) erro
 	}
 	// Cancel what is queued and start the shutdown without waiting; the
 	// children are told after, so that none starts a cancelled task.
-	_ = p.shutdownWith(ctx, append(opts[:len(opts):len(opts)], NoWait()), func([]job) {})
+	opts = append(opts[:len(opts):len(opts)], NoWait())
+	if sc.stopWorkers != 0 {
+		opts = append(opts, CancelPending())
+	}
+	_ = p.shutdownWith(ctx, opts, func([]job) {})
+	if sc.cancelPending || sc.stopWorkers != 0 {
+		p.sys.Root.Send(p.router, cancelPending)
+	}
 	if sc.interruptActive {
 		p.sys.Root.Send(p.router, interruptAll)
 	}
@@ -366,7 +373,15 @@ func (p *ProcessPool) brokenErr() error {
 // breakPool breaks the pool and tells every worker.
 func (p *ProcessPool) breakPool(cause error) {
 	p.breakWith(cause)
+	p.forgetRetries()
 	p.sys.Root.Send(p.router, poolBroken)
+}
+
+// forgetRetries drops the records of retries that will not happen.
+func (p *ProcessPool) forgetRetries() {
+	p.retryMu.Lock()
+	clear(p.retrying)
+	p.retryMu.Unlock()
 }
 
 // putRetry records the interrupter of a task queued again for a retry;

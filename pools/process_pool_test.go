@@ -303,13 +303,16 @@ func TestProcessPoolSurvivesAKilledChild(t *testing.T) {
 
 // CPython's test_traceback_when_child_process_terminates_abruptly.
 func TestProcessPoolReportsTheExitStatus(t *testing.T) {
-	p := newProcessPool(t, pools.WithMaxWorkers(1))
+	var stderr syncBuffer
+	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithWorkerOutput(nil, &stderr))
 	_, err := crashTask.Submit(bg, p, death{ExitCode: 99}).Result(timeout(t))
 	var ce *pools.WorkerCrashedError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, 99, ce.ExitCode)
 	assert.Zero(t, ce.Signal)
 	assert.Contains(t, err.Error(), "exited with status 99")
+	assert.Contains(t, ce.Stderr, "dying on purpose", "the end of its stderr comes with it")
+	assert.Contains(t, stderr.String(), "dying on purpose")
 	assert.Equal(t, 1, value(t, squareTask.Submit(bg, p, 1)))
 }
 
@@ -428,9 +431,8 @@ func TestProcessPoolMaxTasksPerChildCannotDeadlock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d workers, %d per child, %d tasks", tt.workers, tt.maxTasks, tt.tasks), func(t *testing.T) {
-			p, err := pools.NewProcessPool(pools.WithMaxWorkers(tt.workers), pools.WithMaxTasksPerChild(tt.maxTasks),
+			p := newProcessPool(t, pools.WithMaxWorkers(tt.workers), pools.WithMaxTasksPerChild(tt.maxTasks),
 				pools.WithPrefetch(2))
-			require.NoError(t, err)
 			var fs []*futures.Future[int]
 			for i := range tt.tasks {
 				fs = append(fs, squareTask.Submit(bg, p, i))
@@ -447,8 +449,7 @@ func TestProcessPoolMaxTasksPerChildCannotDeadlock(t *testing.T) {
 // CPython's test_shutdown_no_wait_max_tasks_gh119592: a child retiring
 // after Shutdown(NoWait) is still replaced for the work left.
 func TestProcessPoolRetiresAfterShutdownNoWait(t *testing.T) {
-	p, err := pools.NewProcessPool(pools.WithMaxWorkers(1), pools.WithMaxTasksPerChild(1))
-	require.NoError(t, err)
+	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithMaxTasksPerChild(1))
 	g := newProcGate(t)
 	fs := []*futures.Future[int]{gateTask.Submit(bg, p, g.dir), squareTask.Submit(bg, p, 2), squareTask.Submit(bg, p, 3)}
 	g.waitStarted(t, 1)

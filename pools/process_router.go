@@ -9,16 +9,18 @@ import (
 
 // Messages the process pool's router passes on to every worker.
 type (
-	poolBrokenMsg   struct{}
-	interruptAllMsg struct{}
-	stopChildrenMsg struct{ sig syscall.Signal }
+	poolBrokenMsg    struct{}
+	interruptAllMsg  struct{}
+	cancelPendingMsg struct{}
+	stopChildrenMsg  struct{ sig syscall.Signal }
 	// reclaimMsg: an idle worker asks the others for a task sent ahead.
 	reclaimMsg struct{ from *procWorker }
 )
 
 var (
-	poolBroken   = &poolBrokenMsg{}
-	interruptAll = &interruptAllMsg{}
+	poolBroken    = &poolBrokenMsg{}
+	interruptAll  = &interruptAllMsg{}
+	cancelPending = &cancelPendingMsg{}
 )
 
 // processRouter is the process pool's router actor: the parent and
@@ -40,6 +42,7 @@ func (r *processRouter) Receive(ctx actor.Context) {
 	case *actor.Stopped:
 		// Every worker has stopped and reaped its child.
 		r.pool.spawner.stop()
+		r.pool.forgetRetries()
 	case *startWorkerMsg:
 		if r.stopping {
 			r.pool.workerNotStarted()
@@ -62,7 +65,7 @@ func (r *processRouter) Receive(ctx actor.Context) {
 				ctx.Send(pid, m)
 			}
 		}
-	case *poolBrokenMsg, *interruptAllMsg, *stopChildrenMsg:
+	case *poolBrokenMsg, *interruptAllMsg, *cancelPendingMsg, *stopChildrenMsg:
 		for _, pid := range ctx.Children() {
 			ctx.Send(pid, m)
 		}

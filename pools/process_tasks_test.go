@@ -142,6 +142,7 @@ var (
 )
 
 func die(d death) error {
+	fmt.Fprintf(os.Stderr, "dying on purpose: %+v\n", d)
 	if d.Signal != 0 {
 		_ = syscall.Kill(os.Getpid(), syscall.Signal(d.Signal))
 		time.Sleep(time.Hour) // until the signal lands

@@ -194,6 +194,8 @@ func (w *procWorker) Receive(ctx actor.Context) {
 		w.giveBack(m.from)
 	case *poolBrokenMsg:
 		w.poolBroke()
+	case *cancelPendingMsg:
+		w.cancelNotStarted()
 	case *interruptAllMsg:
 		for _, c := range w.calls {
 			if c.started && !c.done {
@@ -450,6 +452,9 @@ func (w *procWorker) send(j job) {
 		return
 	}
 	w.proc.tasks.write(frame)
+	if w.pool.onEvent != nil {
+		w.pool.onEvent(f, "sent")
+	}
 	w.sent++
 	w.calls = append(w.calls, c)
 	c.intr.moveTo(w.self, c.id)
@@ -557,8 +562,8 @@ func (w *procWorker) started(id uint64) bool {
 			c.arm(w, time.Now().Add(w.pool.killGrace), false)
 			return true
 		}
-		if w.pool.onStart != nil {
-			w.pool.onStart(c.j.future())
+		if w.pool.onEvent != nil {
+			w.pool.onEvent(c.j.future(), "started")
 		}
 	}
 	if d, ok := c.j.deadline(); ok {
@@ -638,6 +643,9 @@ func (w *procWorker) dropped(m *wire.Dropped) bool {
 	w.pool.prefetched.Add(-1)
 	stopTimer(&c.timer)
 	c.intr.moveTo(nil, 0)
+	if w.pool.onEvent != nil {
+		w.pool.onEvent(c.j.future(), "dropped")
+	}
 	switch {
 	case c.done:
 		c.j.release()
@@ -736,6 +744,9 @@ func (w *procWorker) exited() {
 	stopTimer(&w.pipeTimer)
 	crash := proc.crashError()
 	crash.Reason = w.why
+	if !w.greeted && w.why == "" {
+		crash.Reason = "it exited before saying hello: does its main call pools.WorkerMain first?"
+	}
 	if w.initErr != nil {
 		crash.Err = w.initErr
 	}
@@ -833,6 +844,24 @@ func (w *procWorker) restart() {
 		}
 	}
 	w.fill()
+}
+
+// cancelNotStarted cancels, for Shutdown(CancelPending), the tasks sent
+// to the child that it has not started: they are pending, as Python's
+// queued tasks are.
+func (w *procWorker) cancelNotStarted() {
+	for _, c := range w.calls {
+		if c.started || c.done {
+			continue
+		}
+		if !c.j.future().Cancel() { // a retry: running already
+			c.j.interrupt()
+			c.j.fail(errRetryCancelled)
+		}
+		c.done = true
+		c.j.release()
+		w.sendCancel(c)
+	}
 }
 
 // poolBroke fails the tasks the child holds and has not started; those
