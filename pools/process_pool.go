@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/actorfutures/actorfutures/actors"
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/internal/wire"
 	"github.com/actorfutures/actorfutures/supervisor"
@@ -52,6 +53,12 @@ type ProcessPool struct {
 	output    *outputSink
 
 	prefetched atomic.Int64 // tasks taken by a worker, not started; incremented under mu
+
+	warm      *childProc // started by NewProcessPool, for the first worker
+	warmErr   error
+	warmDone  chan struct{}
+	warmMu    sync.Mutex
+	warmTaken bool
 
 	spare []*procWorker // under mu
 
@@ -136,14 +143,67 @@ func NewProcessPool(opts ...Option) (*ProcessPool, error) {
 	cfg.strategy = p.policy
 	p.cfg.strategy = p.policy
 	p.events, p.faults = p.policy.Events(), cfg.faults
-	p.dispatch = newDispatch(cfg, ErrBrokenProcessPool)
 	p.spawner = newSpawner()
+	p.prestart()
+	if cfg.system == nil && cfg.logger == nil {
+		cfg.system = sharedSystem()
+	}
+	p.dispatch = newDispatch(cfg, ErrBrokenProcessPool)
 	r := &processRouter{pool: p, workers: map[string]*procWorker{}, numbers: map[int]bool{}}
 	if err := p.startRouter(cfg.namePrefix, r); err != nil {
+		p.disposeWarm()
 		p.spawner.stop()
 		return nil, err
 	}
 	return p, nil
+}
+
+// sharedSystem is the actor system of the process pools that were given
+// none (WithSystem) and no logger: made by the first, kept for the life of
+// the program, and shared. protoactor-go takes milliseconds to make an
+// actor system (it allocates some 30 000 maps), which would double the
+// time a new pool takes to its first result; once made, an idle system
+// holds memory only, no goroutine. Each pool's Shutdown stops its own
+// actors.
+var sharedSystem = sync.OnceValue(func() *actors.System { return actors.NewSystem() })
+
+// prestart starts the pool's first child at once, in a goroutine that ends
+// with the start, so that it is ready, or nearly, when the first task
+// comes: a Go program takes milliseconds to start, and so does an actor
+// system. The first worker adopts it (takeWarm); Shutdown ends it if none
+// did (disposeWarm).
+func (p *ProcessPool) prestart() {
+	p.warmDone = make(chan struct{})
+	go func() {
+		defer close(p.warmDone)
+		p.warm, p.warmErr = p.spawnChild()
+	}()
+}
+
+// takeWarm hands the child started ahead of time to the first worker that
+// asks; ok is false for the others.
+func (p *ProcessPool) takeWarm() (c *childProc, err error, ok bool) {
+	<-p.warmDone
+	p.warmMu.Lock()
+	defer p.warmMu.Unlock()
+	if p.warmTaken {
+		return nil, nil, false
+	}
+	p.warmTaken = true
+	return p.warm, p.warmErr, true
+}
+
+// disposeWarm ends the child started ahead of time if no worker took it,
+// and waits until it is reaped.
+func (p *ProcessPool) disposeWarm() {
+	<-p.warmDone
+	p.warmMu.Lock()
+	taken := p.warmTaken
+	p.warmTaken = true
+	p.warmMu.Unlock()
+	if !taken && p.warm != nil {
+		p.warm.disown()
+	}
 }
 
 // defaultChildPolicy restarts a crashed child after a jittered

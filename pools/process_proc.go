@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -79,7 +80,6 @@ func (s *spawner) stop() {
 // child's exit, then for the reader and the output forwarders to finish,
 // and tells the actor last. All of them end with the child.
 type childProc struct {
-	name    string
 	cmd     *exec.Cmd
 	pid     int
 	tasks   *frameWriter
@@ -87,6 +87,15 @@ type childProc struct {
 	stdout  *os.File
 	stderr  *os.File
 	tail    tailBuffer // the end of its stderr, for crash reports
+
+	// Its owner, a worker actor, attached once: a child started ahead of
+	// time (see ProcessPool.prestart) has none at first, and its
+	// goroutines hold what they would send it until it comes.
+	ownerMu  sync.Mutex
+	name     string
+	sys      *actor.ActorSystem
+	owner    *actor.PID
+	attached chan struct{} // closed by attach or disown
 
 	exited  chan struct{} // closed once reaped and every pipe is drained
 	state   *os.ProcessState
@@ -109,6 +118,16 @@ type (
 
 // startChild starts a child process for the worker whose actor is self.
 func (p *ProcessPool) startChild(name string, self *actor.PID) (*childProc, error) {
+	c, err := p.spawnChild()
+	if err != nil {
+		return nil, err
+	}
+	c.attach(p.sys.ActorSystem, self, name)
+	return c, nil
+}
+
+// spawnChild starts a child process with no owner yet.
+func (p *ProcessPool) spawnChild() (*childProc, error) {
 	var pipes [8]*os.File // tasks r/w, results r/w, stdout r/w, stderr r/w
 	closeAll := func(idx ...int) {
 		for _, i := range idx {
@@ -139,25 +158,72 @@ func (p *ProcessPool) startChild(name string, self *actor.PID) (*childProc, erro
 		return nil, err
 	}
 	c := &childProc{
-		name: name, cmd: cmd, pid: cmd.Process.Pid,
+		cmd: cmd, pid: cmd.Process.Pid,
 		tasks:   newFrameWriter(pipes[1]),
 		results: pipes[2], stdout: pipes[4], stderr: pipes[6],
-		exited: make(chan struct{}),
+		attached: make(chan struct{}),
+		exited:   make(chan struct{}),
 	}
-	sys := p.sys.ActorSystem
 	readerDone := make(chan struct{})
 	var forwarders sync.WaitGroup
 	go c.tasks.loop()
-	go c.readLoop(sys, self, p.maxFrame, readerDone)
-	forwarders.Go(func() { forwardLines(c.stdout, nil, func(line []byte) { p.output.emit(name, "stdout", line) }) })
-	forwarders.Go(func() { forwardLines(c.stderr, &c.tail, func(line []byte) { p.output.emit(name, "stderr", line) }) })
-	go c.reap(sys, self, readerDone, &forwarders)
+	go c.readLoop(p.maxFrame, readerDone)
+	forwarders.Go(func() {
+		forwardLines(c.stdout, nil, func(line []byte) { p.output.emit(c.displayName(), "stdout", line) })
+	})
+	forwarders.Go(func() {
+		forwardLines(c.stderr, &c.tail, func(line []byte) { p.output.emit(c.displayName(), "stderr", line) })
+	})
+	go c.reap(readerDone, &forwarders)
 	return c, nil
+}
+
+// attach gives the child its owner.
+func (c *childProc) attach(sys *actor.ActorSystem, owner *actor.PID, name string) {
+	c.ownerMu.Lock()
+	c.sys, c.owner, c.name = sys, owner, name
+	c.ownerMu.Unlock()
+	close(c.attached)
+}
+
+// disown ends a child that never got an owner, and waits until it is
+// reaped.
+func (c *childProc) disown() {
+	close(c.attached)
+	c.tasks.close() // it reads to the end and exits
+	select {
+	case <-c.exited:
+	case <-time.After(stopWait):
+		c.signal(syscall.SIGKILL)
+		<-c.exited
+	}
+}
+
+// send sends msg to the owner, once there is one; a disowned child's
+// messages go nowhere.
+func (c *childProc) send(msg any) {
+	<-c.attached
+	c.ownerMu.Lock()
+	sys, owner := c.sys, c.owner
+	c.ownerMu.Unlock()
+	if owner != nil {
+		sys.Root.Send(owner, msg)
+	}
+}
+
+// displayName is the prefix of the child's output lines.
+func (c *childProc) displayName() string {
+	c.ownerMu.Lock()
+	defer c.ownerMu.Unlock()
+	if c.name == "" {
+		return fmt.Sprintf("pool child %d", c.pid)
+	}
+	return c.name
 }
 
 // readLoop parses what the child sends and hands it to the actor, a batch
 // of messages at a time when several are already buffered.
-func (c *childProc) readLoop(sys *actor.ActorSystem, self *actor.PID, limit int, done chan struct{}) {
+func (c *childProc) readLoop(limit int, done chan struct{}) {
 	defer close(done)
 	defer c.results.Close()
 	r := wire.NewReader(c.results, limit)
@@ -179,10 +245,10 @@ func (c *childProc) readLoop(sys *actor.ActorSystem, self *actor.PID, limit int,
 			}
 		}
 		if len(msgs) > 0 {
-			sys.Root.Send(self, &childMessages{proc: c, msgs: msgs})
+			c.send(&childMessages{proc: c, msgs: msgs})
 		}
 		if err != nil {
-			sys.Root.Send(self, &childBroken{proc: c, err: err})
+			c.send(&childBroken{proc: c, err: err})
 			return
 		}
 	}
@@ -192,7 +258,7 @@ func (c *childProc) readLoop(sys *actor.ActorSystem, self *actor.PID, limit int,
 // program it started may have inherited its stdout and outlive it.
 const afterExitDrain = 200 * time.Millisecond
 
-func (c *childProc) reap(sys *actor.ActorSystem, self *actor.PID, readerDone chan struct{}, forwarders *sync.WaitGroup) {
+func (c *childProc) reap(readerDone chan struct{}, forwarders *sync.WaitGroup) {
 	err := c.cmd.Wait()
 	deadline := time.Now().Add(afterExitDrain)
 	_ = c.stdout.SetReadDeadline(deadline)
@@ -203,7 +269,7 @@ func (c *childProc) reap(sys *actor.ActorSystem, self *actor.PID, readerDone cha
 	c.tasks.abort()
 	c.state, c.waitErr = c.cmd.ProcessState, err
 	close(c.exited)
-	sys.Root.Send(self, &childExited{proc: c})
+	c.send(&childExited{proc: c})
 }
 
 // signal sends sig to the child, if it is still there.
@@ -211,7 +277,7 @@ func (c *childProc) signal(sig syscall.Signal) { _ = c.cmd.Process.Signal(sig) }
 
 // crashError describes the child's end; call it once exited is closed.
 func (c *childProc) crashError() *WorkerCrashedError {
-	e := &WorkerCrashedError{Worker: c.name, PID: c.pid, ExitCode: -1, Stderr: c.tail.String()}
+	e := &WorkerCrashedError{Worker: c.displayName(), PID: c.pid, ExitCode: -1, Stderr: c.tail.String()}
 	if c.state != nil {
 		e.ExitCode = c.state.ExitCode()
 		if ws, ok := c.state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {

@@ -41,6 +41,7 @@ func (r *processRouter) Receive(ctx actor.Context) {
 		r.stopping = true // see router.Receive
 	case *actor.Stopped:
 		// Every worker has stopped and reaped its child.
+		r.pool.disposeWarm()
 		r.pool.spawner.stop()
 		r.pool.forgetRetries()
 	case *startWorkerMsg:

@@ -2,10 +2,12 @@ package pools_test
 
 import (
 	"context"
+	"log/slog"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/actorfutures/actorfutures/actors"
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/stretchr/testify/assert"
@@ -26,7 +28,20 @@ func TestProcessPoolShutdownWaitsForEverything(t *testing.T) {
 		assert.Equal(t, i*i, value(t, f))
 	}
 	requireNoChildren(t)
-	assert.True(t, p.System().Stopped())
+	assert.False(t, p.System().Stopped(), "process pools share an actor system, which outlives them")
+}
+
+func TestProcessPoolsShareAnActorSystemUnlessTheyHaveALogger(t *testing.T) {
+	a, b := newProcessPool(t), newProcessPool(t)
+	assert.Same(t, a.System(), b.System())
+	logged := newProcessPool(t, pools.WithLogger(slog.New(slog.DiscardHandler)))
+	assert.NotSame(t, a.System(), logged.System(), "a logger gets a system of its own, to log to it")
+	require.NoError(t, logged.Shutdown(timeout(t)))
+	assert.True(t, logged.System().Stopped(), "a pool's own system is shut down with it")
+	sys := actors.NewSystem()
+	t.Cleanup(func() { _ = sys.Shutdown(bg) }) // after the pool's
+	given := newProcessPool(t, pools.WithSystem(sys))
+	assert.Same(t, sys, given.System())
 }
 
 func TestProcessPoolShutdownWithoutChildren(t *testing.T) {

@@ -378,7 +378,13 @@ func (w *procWorker) retireIfDone() {
 
 // start starts a child process and sends it its configuration.
 func (w *procWorker) start() error {
-	proc, err := w.pool.startChild(w.name, w.self)
+	proc, err, warm := w.pool.takeWarm()
+	switch {
+	case !warm:
+		proc, err = w.pool.startChild(w.name, w.self)
+	case proc != nil:
+		proc.attach(w.pool.sys.ActorSystem, w.self, w.name)
+	}
 	if err != nil {
 		return err
 	}

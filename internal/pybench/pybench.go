@@ -9,7 +9,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -34,8 +36,19 @@ func Measure(ctx context.Context, which string) (map[string]float64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pybench: %w", err)
 	}
+	// A file, not -c: the forkserver and spawn start methods import the
+	// main module in their children, by path.
+	dir, err := os.MkdirTemp("", "pybench")
+	if err != nil {
+		return nil, fmt.Errorf("pybench: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "executors.py")
+	if err := os.WriteFile(path, []byte(script), 0o600); err != nil {
+		return nil, fmt.Errorf("pybench: %w", err)
+	}
 	var out, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, py, "-c", script, which)
+	cmd := exec.CommandContext(ctx, py, path, which)
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("pybench: python3: %w: %s", err, stderr.String())
