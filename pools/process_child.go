@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -65,6 +66,14 @@ func serveWorker(version string) int {
 	}
 	preparePipe(3)
 	preparePipe(4)
+	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
+		// One task at a time, and as many children as CPUs: one P each.
+		// More would only have the scheduler wake idle threads (a futex
+		// per hand-off between the reader and the runner) and the children
+		// fight over the CPUs. GOMAXPROCS in the environment (see
+		// WithWorkerEnv) overrides this, for tasks that run in parallel.
+		runtime.GOMAXPROCS(1)
+	}
 	in, out := os.NewFile(3, "pool-tasks"), os.NewFile(4, "pool-results")
 	c := &childWorker{
 		in:   wire.NewReader(in, wire.MaxLimit), // the parent is trusted with Init
@@ -364,7 +373,7 @@ func (c *childWorker) execute(r *childRun) {
 func applyFault(ctx context.Context, f wire.Action) error {
 	a := supervisor.Action{Fault: supervisor.Fault(f.Fault), Seq: f.Seq, Delay: time.Duration(f.Delay), Err: f.Err,
 		ExitCode: int(f.ExitCode), Signal: int(f.Signal)}
-	_, err := callCaught(ctx, func(ctx context.Context, a supervisor.Action) (struct{}, error) {
+	_, err := callRecovered(ctx, func(ctx context.Context, a supervisor.Action) (struct{}, error) {
 		return struct{}{}, a.Apply(ctx)
 	}, a)
 	return err

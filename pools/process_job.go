@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
@@ -93,7 +94,7 @@ func (t *Task[In, Out]) decodeInput(dec Decoder, data []byte, batch bool) (any, 
 
 func (t *Task[In, Out]) runDecoded(ctx context.Context, in any, batch bool) (any, []error, error) {
 	if !batch {
-		out, err := callCaught(ctx, t.fn, in.(In))
+		out, err := callRecovered(ctx, t.fn, in.(In))
 		return out, nil, err
 	}
 	ins := in.([]In)
@@ -101,7 +102,7 @@ func (t *Task[In, Out]) runDecoded(ctx context.Context, in any, batch bool) (any
 	var errs []error
 	for i, x := range ins {
 		var err error
-		outs[i], err = callCaught(ctx, t.fn, x)
+		outs[i], err = callRecovered(ctx, t.fn, x)
 		if err != nil {
 			if errs == nil {
 				errs = make([]error, len(ins))
@@ -145,4 +146,17 @@ func (t *Task[In, Out]) decodeOutput(dec Decoder, data []byte, batch bool, n int
 		res[i].Err = err
 	}
 	return res, nil
+}
+
+// callRecovered calls fn, turning a panic into a *futures.PanicError with
+// the stack, as callCaught does, without a future per call: a chunk of a
+// hundred calls should cost a hundred calls. runtime.Goexit cannot be
+// stopped; the child's runner reports it for the whole task.
+func callRecovered[In, Out any](ctx context.Context, fn func(context.Context, In) (Out, error), in In) (out Out, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &futures.PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return fn(ctx, in)
 }
