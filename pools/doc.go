@@ -16,6 +16,82 @@
 // future with a *futures.PanicError and crashes its worker, which its
 // supervisor restarts; the pool goes on.
 //
+// # The process pool
+//
+// [NewProcessPool] is Python's ProcessPoolExecutor, for work that must be
+// isolated in an OS process of its own: a crashing C library, a leak, a
+// task that may have to be killed. Go closures cannot cross a process
+// boundary, so tasks are registered by name, typed, at package init, and
+// submitted through their handle ([Register], [Task.Submit], [Task.Map]):
+//
+//	var primes = pools.Register("primes", countPrimes) // func(context.Context, Range) (int, error)
+//
+//	func main() {
+//		pools.WorkerMain() // a child process serves tasks here, and exits
+//		pool, _ := pools.NewProcessPool()
+//		defer pool.Shutdown(ctx)
+//		n, err := primes.Submit(ctx, pool, Range{0, 1_000_000}).Result(ctx)
+//		// ...
+//	}
+//
+// Children are, by default, this program re-executed (Docker's reexec
+// pattern): [WorkerMain], called first thing in main (and in TestMain, for
+// tests that start process pools), turns a process started as a worker
+// into one, which knows the same registered tasks, and returns at once
+// anywhere else. A program can instead name a worker program of its own
+// with [WithWorkerCommand]: any program that registers the same tasks and
+// calls WorkerMain, or a wrapper (a shell script, a sandbox) that executes
+// one, leaving file descriptors 3 and 4 and the environment alone. A
+// program that forgot WorkerMain cannot start workers without end: its
+// NewProcessPool returns [ErrWorkerMainMissing], and a command that never
+// answers as a worker breaks the pool with an error saying so.
+//
+// Each child belongs to a worker actor, a supervised child of the pool's
+// router, which owns its pipes and its exec.Cmd. Workers pull tasks from
+// the shared queue like the actor pool's, send a few ahead to their child
+// ([WithPrefetch]) so that the pipe's latency never leaves it idle, and
+// give them back for an idle child. Unlike Python's, a task sent ahead
+// stays pending, and cancellable, until the child starts it: cancelled,
+// the child drops it (or, if it was starting it at that very moment,
+// cancels its context). The protocol
+// runs over pipes of its own (length-prefixed frames, at most
+// [WithMaxFrameSize]); inputs and outputs go through a [Codec], by
+// default a gob stream per direction ([GobCodec]). What children write to
+// their standard output and error reaches this process's, or the logger's,
+// line by line, prefixed with the worker's name ([WithWorkerOutput]).
+// Children run with GOMAXPROCS=1 unless their environment sets it
+// ([WithWorkerEnv]); [WithWorkerDir] sets their working directory,
+// [WithTaskInitializer] a registered task each runs first (Python's
+// initializer and initargs), and [WithMaxTasksPerChild] replaces them
+// after so many tasks. Process pools given no actor system ([WithSystem])
+// and no logger share one, made by the first pool.
+//
+// Errors cross typed: a task's error is a [*RemoteError] with its
+// message and Go type, and errors.Is matches the sentinel errors it
+// matched in the child among those registered with [RegisterError] (and
+// the context errors); a panic is a *futures.PanicError with the child's
+// stack; a value that cannot be encoded or decoded fails its own task
+// ([*EncodeError], [*DecodeError]), and so does a frame over the limit
+// ([ErrFrameTooLarge]).
+//
+// A dead child does not break the pool, unlike Python's. The task it was
+// running fails at once with a [*WorkerCrashedError] (exit status or
+// signal, and the end of its stderr), or runs again on another child if
+// it was registered [Idempotent]; what it held and had not started goes
+// back to the queue; it is restarted under the pool's supervisor.Policy
+// (by default with a 10 ms to 1 s exponential backoff, at most 5 restarts
+// in 10 s). Only when the policy gives up is the pool broken
+// ([ErrBrokenProcessPool], which matches [ErrBrokenExecutor]): pending
+// tasks fail, and so do new submits. A failing initializer counts as a
+// crash, so a pool whose children cannot initialize breaks within a
+// second. A task's deadline reaches the child's context; a child still at
+// it past the deadline, or past [WithKillGrace] after an interrupt, is
+// killed and replaced. A child that writes garbage on its protocol pipe
+// is killed and replaced. Children die with their parent (a parent-death
+// signal on Linux, the end of their task pipe everywhere), and are always
+// reaped. [TerminateWorkers] and [KillWorkers] are Python 3.14's
+// terminate_workers and kill_workers, as [ProcessPool.Shutdown] options.
+//
 // # Supervision and fault injection
 //
 // The workers' supervisor is a supervisor.Policy (one-for-one, 10 restarts
@@ -24,7 +100,9 @@
 // the stream of what it decided, plus a Started event whenever a worker
 // (re)starts. [WithFaults] attaches a supervisor.Injector: seeded panics,
 // errors, latency and hangs in the pool's tasks, with no change to the
-// tasks' code, for tests that prove a system built on the pool recovers:
+// tasks' code, for tests that prove a system built on the pool recovers
+// (on a process pool, the parent decides each task's fault and the child
+// applies it, so Exit and Kill really end the child):
 //
 //	inj := supervisor.NewInjector(seed, supervisor.PanicWithProbability(0.05))
 //	pool, _ := pools.NewActorPool(pools.WithFaults(inj))

@@ -177,9 +177,11 @@ func WithMaxFrameSize(n int) Option {
 
 // WithPrefetch sets how many tasks a child process may hold beyond the one
 // it runs, so that the pipe's latency never leaves it idle (default 1; 0
-// sends a task only when the child is free). A prefetched task that has not
-// started stays pending: cancelling it means it never runs. Process pool
-// only.
+// sends a task only when the child is free). A task sent ahead stays
+// pending until the child starts it, and an idle child takes it over from
+// a busy one. Cancelling it has the child drop it; if the child was
+// starting it at that very moment, its context is cancelled at once
+// instead. Process pool only.
 func WithPrefetch(n int) Option {
 	return func(c *config) {
 		pc := c.processOption("WithPrefetch")

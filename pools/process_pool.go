@@ -28,7 +28,7 @@ import (
 // the router's queue as the actor pool's do, and send them to their child
 // ahead of time ([WithPrefetch]) so that the pipe's latency never idles it;
 // a task sent ahead stays pending, and cancellable, until the child starts
-// it.
+// it (see WithPrefetch).
 //
 // Unlike Python's, a pool survives its children: a child that dies fails
 // the task it was running with a [*WorkerCrashedError] (or runs it again

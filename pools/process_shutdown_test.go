@@ -56,7 +56,8 @@ func TestProcessPoolShutdownWithoutChildren(t *testing.T) {
 // pending, and are cancelled too.
 func TestProcessPoolShutdownCancelPending(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithPrefetch(2))
-	sent := taskEvents(p)["sent"]
+	events := taskEvents(p)
+	sent := events["sent"]
 	g := newProcGate(t)
 	running := gateTask.Submit(bg, p, g.dir)
 	g.waitStarted(t, 1)
@@ -66,12 +67,16 @@ func TestProcessPoolShutdownCancelPending(t *testing.T) {
 		pending = append(pending, markTask.Submit(bg, p, ranFile(dir, i)))
 	}
 	waitEvents(t, sent, running, pending[0], pending[1]) // two are in the child
+	waitEvents(t, events["started"], running)
 	done := make(chan error, 1)
 	go func() { done <- p.Shutdown(timeout(t), pools.CancelPending()) }()
 	for _, f := range pending {
 		_, err := f.Result(timeout(t))
 		assert.ErrorIs(t, err, futures.ErrCancelled)
 	}
+	// The child lets go of the two it holds, before it is free to start
+	// them.
+	waitEvents(t, events["dropped"], pending[0], pending[1])
 	g.open(t, 1)
 	require.NoError(t, <-done)
 	assert.NotZero(t, value(t, running), "the running task finished")

@@ -44,6 +44,7 @@ type procWorker struct {
 	greeted   bool       // the child said hello
 	sent      int        // tasks sent to this child
 	calls     []*remoteCall
+	outcomes  []outcome // results received, published after the next fill
 	nextID    uint64
 	ending    bool   // the child gets no more tasks: it is retiring or being killed
 	why       string // why the pool ended the child; "" when it died on its own
@@ -165,6 +166,7 @@ func (w *procWorker) Receive(ctx actor.Context) {
 		}
 		w.fill()
 		w.retireIfDone()
+		w.publishOutcomes()
 	case *childBroken:
 		if m.proc == w.proc {
 			w.pipeBroken(m.err)
@@ -621,13 +623,33 @@ func (w *procWorker) result(m *wire.Result) bool {
 		}
 		v, err = c.task.decodeOutput(w.dec, m.Output, c.spec.batch, n, errs)
 	}
-	if c.done {
-		c.j.release()
-	} else {
-		c.j.finishRemote(v, err)
-	}
-	w.pool.finishTaken()
+	// Completed once the worker has taken its next task, or gone idle (see
+	// Receive): a caller that submits again as soon as this future is done
+	// finds the worker ready, not busy, and no second child starts for a
+	// task at a time.
+	w.outcomes = append(w.outcomes, outcome{c: c, v: v, err: err})
 	return true
+}
+
+// outcome is a task's end, to publish after the worker's books are
+// straight.
+type outcome struct {
+	c   *remoteCall
+	v   any
+	err error
+}
+
+func (w *procWorker) publishOutcomes() {
+	for i, o := range w.outcomes {
+		if o.c.done {
+			o.c.j.release()
+		} else {
+			o.c.j.finishRemote(o.v, o.err)
+		}
+		w.pool.finishTaken()
+		w.outcomes[i] = outcome{}
+	}
+	w.outcomes = w.outcomes[:0]
 }
 
 func (w *procWorker) dropped(m *wire.Dropped) bool {
