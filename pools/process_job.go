@@ -30,6 +30,10 @@ type remoteJob interface {
 func (t *task[T]) call() *callSpec { return t.spec }
 
 func (t *task[T]) startRemote(i futures.Interrupter) bool {
+	if t.ctx.parent.Err() != nil { // ended on the way; its watch may not have run yet
+		t.endBeforeStart()
+		return false
+	}
 	return t.Future.SetRunningInterruptible(i)
 }
 

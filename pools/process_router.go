@@ -40,9 +40,14 @@ func (r *processRouter) Receive(ctx actor.Context) {
 	case *actor.Stopping:
 		r.stopping = true // see router.Receive
 	case *actor.Stopped:
-		// Every worker has stopped and reaped its child.
+		// Every worker has stopped and reaped its child. After Shutdown
+		// nothing is left to break; if something else stopped the router
+		// (a system given with WithSystem shut down first), what is queued,
+		// or submitted later, fails instead of waiting for ever (as
+		// router.Receive does).
 		r.pool.disposeWarm()
 		r.pool.spawner.stop()
+		r.pool.breakWith(errRouterStopped)
 		r.pool.forgetRetries()
 	case *startWorkerMsg:
 		if r.stopping {

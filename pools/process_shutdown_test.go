@@ -194,3 +194,15 @@ func TestActorPoolIgnoresTerminateWorkers(t *testing.T) {
 	assert.Equal(t, 1, value(t, pools.Submit(bg, p, func(context.Context) (int, error) { return 1, nil })))
 	require.NoError(t, p.Shutdown(timeout(t), pools.TerminateWorkers()))
 }
+
+// A pool whose given actor system is shut down under it breaks: its
+// children are reaped, and later submits fail instead of waiting for ever.
+func TestProcessPoolWhoseSystemStopsBreaks(t *testing.T) {
+	sys := actors.NewSystem()
+	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithSystem(sys))
+	assert.Equal(t, 4, value(t, squareTask.Submit(bg, p, 2)))
+	require.NoError(t, sys.Shutdown(timeout(t)))
+	requireNoChildren(t)
+	_, err := squareTask.Submit(bg, p, 3).Result(timeout(t))
+	assert.ErrorIs(t, err, pools.ErrBrokenProcessPool)
+}
