@@ -461,3 +461,40 @@ func TestProcessPoolRetiresAfterShutdownNoWait(t *testing.T) {
 	require.NoError(t, p.Shutdown(timeout(t)))
 	requireNoChildren(t)
 }
+
+// An all-for-one policy restarts only the child that died (children share
+// no state), but counts its restart intensity over every child: a crash
+// budget for the whole pool.
+func TestProcessPoolAllForOneIsAPoolWideCrashBudget(t *testing.T) {
+	tests := []struct {
+		name       string
+		give       *supervisor.Policy
+		wantBroken bool
+	}{
+		{"one-for-one", supervisor.OneForOne(supervisor.WithIntensity(1, time.Minute)), false},
+		{"all-for-one", supervisor.AllForOne(supervisor.WithIntensity(1, time.Minute)), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newProcessPool(t, pools.WithMaxWorkers(2), pools.WithSupervisor(tt.give))
+			g := newProcGate(t)
+			a, b := gateTask.Submit(bg, p, g.dir), gateTask.Submit(bg, p, g.dir)
+			g.waitStarted(t, 2)
+			for _, pid := range children(t) {
+				require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
+			}
+			for _, f := range []*futures.Future[int]{a, b} {
+				_, err := f.Result(timeout(t))
+				require.ErrorIs(t, err, pools.ErrWorkerCrashed)
+			}
+			require.NoError(t, tt.give.Events().WaitFor(timeout(t), func(c supervisor.Counters) bool { return c.Failures == 2 }))
+			require.NoError(t, p.WaitIdle(timeout(t)))
+			_, err := squareTask.Submit(bg, p, 2).Result(timeout(t))
+			if tt.wantBroken {
+				assert.ErrorIs(t, err, pools.ErrBrokenProcessPool)
+			} else {
+				assert.NoError(t, err)
+			}
+		})
+	}
+}

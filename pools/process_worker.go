@@ -846,7 +846,11 @@ func (w *procWorker) failed(crash *WorkerCrashedError) {
 	case d.Directive == supervisor.Stop:
 		w.stopped = true
 		w.pool.sys.Root.Stop(w.self)
-	default: // Restart, or Resume: a dead process cannot resume, it is restarted at once
+	default:
+		// Restart, or Resume: a dead process cannot resume, it is restarted
+		// at once. An all-for-one policy's decision (d.All) restarts this
+		// child only: children share no state, and killing healthy ones
+		// would fail their tasks; its intensity counts over every child.
 		w.pool.restarts.Add(1)
 		if d.Directive == supervisor.Restart && d.Delay > 0 {
 			w.backoff = true
@@ -933,6 +937,7 @@ func (w *procWorker) forceStop(sig syscall.Signal) {
 // endAll ends the child and every task it holds, for an actor that stops
 // or restarts. A stopping pool has none left; a restart may.
 func (w *procWorker) endAll(err error, closing bool) {
+	w.publishOutcomes() // results already in, if handling them panicked
 	w.pool.unmarkSpare(w)
 	for _, h := range w.inbox.drain(closing) {
 		w.requeueHandover(h)
