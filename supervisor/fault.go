@@ -271,7 +271,7 @@ func (a Action) Apply(ctx context.Context) error {
 	case Exit:
 		os.Exit(a.ExitCode)
 	case Kill:
-		_ = syscall.Kill(os.Getpid(), syscall.Signal(a.Signal))
+		killSelf(syscall.Signal(a.Signal))
 		<-ctx.Done()
 		return context.Cause(ctx)
 	}
