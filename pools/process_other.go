@@ -16,3 +16,7 @@ func childSysProcAttr() *syscall.SysProcAttr { return nil }
 func selfExecutable() (string, error) { return os.Executable() }
 
 func preparePipe(int) {}
+
+// tryWrite writes nothing without Unix's non-blocking pipes: the writer
+// goroutine writes everything (and the pool is not supported there).
+func (w *frameWriter) tryWrite([]byte) int { return 0 }

@@ -15,3 +15,28 @@ func preparePipe(fd int) {
 	syscall.CloseOnExec(fd)
 	_ = syscall.SetNonblock(fd, true)
 }
+
+// tryWrite writes what the pipe takes without waiting.
+func (w *frameWriter) tryWrite(p []byte) int {
+	written := 0
+	err := w.raw.Write(func(fd uintptr) bool {
+		for written < len(p) {
+			n, err := syscall.Write(int(fd), p[written:])
+			if n > 0 {
+				written += n
+			}
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil {
+				w.bad = err != syscall.EAGAIN
+				break
+			}
+		}
+		return true // never wait for room: the goroutine does
+	})
+	if err != nil {
+		w.bad = true
+	}
+	return written
+}

@@ -333,31 +333,6 @@ func (w *frameWriter) write(frame []byte) {
 	w.signal()
 }
 
-// tryWrite writes what the pipe takes without waiting.
-func (w *frameWriter) tryWrite(p []byte) int {
-	written := 0
-	err := w.raw.Write(func(fd uintptr) bool {
-		for written < len(p) {
-			n, err := syscall.Write(int(fd), p[written:])
-			if n > 0 {
-				written += n
-			}
-			if err == syscall.EINTR {
-				continue
-			}
-			if err != nil {
-				w.bad = err != syscall.EAGAIN
-				break
-			}
-		}
-		return true // never wait for room: the goroutine does
-	})
-	if err != nil {
-		w.bad = true
-	}
-	return written
-}
-
 func (w *frameWriter) signal() {
 	select {
 	case w.wake <- struct{}{}:
