@@ -158,7 +158,9 @@ func run(ctx context.Context, out io.Writer, cfg Config) error {
 }
 
 // factors is the tutorial's is_prime over 1000 to 1009, one task each,
-// printed as they complete (so in any order).
+// printed as they complete (so in any order). The tutorial prints
+// "True is prime." for a prime and "False is prime." for the others; this
+// prints the number, or its factors.
 func factors(ctx context.Context, say *log.Logger, pool pools.Executor) error {
 	say.Print("== 1000 to 1009, one task each, as completed")
 	byFuture := map[*futures.Future[int]]int{}
@@ -199,8 +201,10 @@ func squares(ctx context.Context, say *log.Logger, pool pools.Executor) error {
 	return nil
 }
 
-// limits: a Go closure cannot cross to a child process (Python's "must be
-// picklable"); the pool says so instead of running it.
+// limits: a Go closure cannot cross to a child process, as a Python lambda
+// cannot be pickled (the tutorial's executor.map(lambda r: ...) on a
+// ProcessPoolExecutor fails with a PicklingError); the pool says so
+// instead of running it.
 func limits(ctx context.Context, say *log.Logger, pool pools.Executor) {
 	say.Print("== a Go closure on the process pool")
 	_, err := pools.Submit(ctx, pool, func(context.Context) (int, error) { return 42, nil }).Result(ctx)
@@ -208,8 +212,8 @@ func limits(ctx context.Context, say *log.Logger, pool pools.Executor) {
 }
 
 // split cuts r into n ranges of nearly equal length. (The tutorial's
-// range(start, end, chunk_size) makes one range too many, the last one
-// past the end.)
+// range(start, end, chunk_size) makes five ranges of four, the last one
+// from 9,999,997 to 12,499,996: it counts primes past its end.)
 func split(r Range, n int) []Range {
 	length := r.End - r.Start
 	n = max(1, min(n, length))
