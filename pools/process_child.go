@@ -1,12 +1,14 @@
 package pools
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -85,15 +87,23 @@ func serveWorker(version string) int {
 }
 
 // childWorker is the child's side of the protocol. Its reader goroutine
-// reads tasks and cancellations as they come, decoding inputs in stream
-// order; its runner goroutine runs tasks one at a time, in order. The main
-// goroutine waits for the exit status.
+// reads tasks and cancellations as they come; its runner goroutine runs
+// tasks one at a time, in order, decoding each input once it has told the
+// parent that the task started. The main goroutine waits for the exit
+// status.
+//
+// Inputs are decoded by the runner, not as they arrive, so that an input
+// whose decoding kills the process (a GobDecode method that exits, or
+// crashes in C code) is the death of its own task, which the parent then
+// fails (or retries) like any task that crashes its child: decoded on
+// arrival, it would kill the child under the task running then, and,
+// having never started, be sent to child after child until the pool broke.
 type childWorker struct {
 	in       *wire.Reader
 	out      *os.File
 	name     string
 	maxFrame int
-	dec      Decoder // the reader's
+	dec      Decoder // the runner's, once serve has started it
 	enc      Encoder // the runner's
 
 	outMu sync.Mutex
@@ -101,6 +111,7 @@ type childWorker struct {
 
 	mu      sync.Mutex
 	queue   []*childRun
+	stream  []*childRun // received and not decoded yet, in order: the queue's and those dropped
 	running *childRun
 	wake    chan struct{}
 	exit    chan int
@@ -108,15 +119,14 @@ type childWorker struct {
 
 // childRun is a task the child holds.
 type childRun struct {
-	id       uint64
-	name     string
-	task     remoteTask // nil: not registered in this program
-	batch    bool
-	input    any
-	inputErr error
-	fault    wire.Action
-	ctx      context.Context
-	cancel   context.CancelFunc
+	id      uint64
+	name    string
+	task    remoteTask // nil: not registered in this program
+	batch   bool
+	payload []byte // the encoded input, until it is decoded
+	fault   wire.Action
+	ctx     context.Context
+	cancel  context.CancelFunc
 }
 
 func (c *childWorker) serve() int {
@@ -234,16 +244,11 @@ func (c *childWorker) readLoop() {
 	}
 }
 
-// prepare decodes a task's input, in stream order, even for a task that
-// will be dropped, so that the codec's stream stays in step.
+// prepare makes a task of a Run message, keeping a copy of its input (the
+// frame's buffer is the reader's) for the runner to decode.
 func (c *childWorker) prepare(m *wire.Run) *childRun {
-	r := &childRun{id: m.ID, name: m.Task, batch: m.Batch, fault: m.Action}
+	r := &childRun{id: m.ID, name: m.Task, batch: m.Batch, fault: m.Action, payload: bytes.Clone(m.Input)}
 	r.task, _ = lookupRemote(m.Task)
-	if r.task != nil {
-		r.input, r.inputErr = r.task.decodeInput(c.dec, m.Input, m.Batch)
-	} else if err := c.dec.Decode(m.Input, nil); err != nil {
-		r.inputErr = &DecodeError{Task: m.Task, What: "input", Err: err}
-	}
 	if m.Deadline != 0 {
 		r.ctx, r.cancel = context.WithDeadline(context.Background(), time.Unix(0, m.Deadline))
 	} else {
@@ -255,6 +260,7 @@ func (c *childWorker) prepare(m *wire.Run) *childRun {
 func (c *childWorker) enqueue(r *childRun) {
 	c.mu.Lock()
 	c.queue = append(c.queue, r)
+	c.stream = append(c.stream, r)
 	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
@@ -300,8 +306,10 @@ func (c *childWorker) reclaim(id uint64) {
 	c.mu.Unlock()
 }
 
-// next waits for the next task and makes it the running one.
-func (c *childWorker) next() *childRun {
+// next waits for the next task and makes it the running one. It also
+// returns the tasks received before it and dropped since, whose inputs
+// the codec's stream must still go through first.
+func (c *childWorker) next() (r *childRun, dropped []*childRun) {
 	for {
 		c.mu.Lock()
 		if len(c.queue) > 0 {
@@ -309,13 +317,42 @@ func (c *childWorker) next() *childRun {
 			c.queue[0] = nil
 			c.queue = c.queue[1:]
 			c.running = r
+			i := 0
+			for c.stream[i] != r {
+				i++
+			}
+			dropped = slices.Clone(c.stream[:i])
+			clear(c.stream[:i+1])
+			c.stream = c.stream[i+1:]
 			c.mu.Unlock()
-			return r
+			return r, dropped
 		}
 		c.running = nil
 		c.mu.Unlock()
 		<-c.wake
 	}
+}
+
+// skip keeps the codec's stream in step past the inputs of tasks that
+// will never run.
+func (c *childWorker) skip(runs []*childRun) {
+	for _, r := range runs {
+		_ = c.dec.Decode(r.payload, nil)
+		r.payload = nil
+	}
+}
+
+// decodeInput decodes r's input, once it has started.
+func (c *childWorker) decodeInput(r *childRun) (any, error) {
+	payload := r.payload
+	r.payload = nil
+	if r.task == nil {
+		if err := c.dec.Decode(payload, nil); err != nil {
+			return nil, &DecodeError{Task: r.name, What: "input", Err: err}
+		}
+		return nil, nil
+	}
+	return r.task.decodeInput(c.dec, payload, r.batch)
 }
 
 // runLoop runs tasks one after the other. A task that calls
@@ -330,7 +367,9 @@ func (c *childWorker) runLoop() {
 		}
 	}()
 	for {
-		current = c.next()
+		r, dropped := c.next()
+		c.skip(dropped)
+		current = r
 		c.execute(current)
 		current = nil
 	}
@@ -344,25 +383,24 @@ func (c *childWorker) execute(r *childRun) {
 			reason = wire.DropExpired
 		}
 		c.send(&wire.Dropped{ID: r.id, Reason: reason})
+		c.skip([]*childRun{r})
 		return
 	}
 	c.send(&wire.Started{ID: r.id})
 	var (
 		out  any
 		errs []error
-		err  error
 	)
-	if r.fault.Fault != 0 {
+	in, err := c.decodeInput(r)
+	if r.fault.Fault != 0 && err == nil {
 		err = applyFault(r.ctx, r.fault)
 	}
 	switch {
 	case err != nil:
-	case r.inputErr != nil:
-		err = r.inputErr
 	case r.task == nil:
 		err = fmt.Errorf("%w: %q is not registered in worker %s", ErrNotRegistered, r.name, c.name)
 	default:
-		out, errs, err = r.task.runDecoded(r.ctx, r.input, r.batch)
+		out, errs, err = r.task.runDecoded(r.ctx, in, r.batch)
 	}
 	c.finish(r, out, errs, err)
 }
