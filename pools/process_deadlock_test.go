@@ -168,8 +168,9 @@ func TestProcessPoolChildDyingWhileDecodingAnInput(t *testing.T) {
 			assert.Equal(t, tt.task.Name(), ce.Task)
 			assert.Equal(t, tt.wantSignal, ce.Signal)
 			assert.NotErrorIs(t, err, pools.ErrBrokenProcessPool)
-			assert.Equal(t, tt.wantFailures, p.Events().Totals().Failures)
 			assert.Equal(t, 1, value(t, squareTask.Submit(bg, p, 1)), "the pool goes on")
+			require.NoError(t, p.Events().WaitFor(timeout(t), func(c supervisor.Counters) bool { return c.Failures >= tt.wantFailures }))
+			assert.Equal(t, tt.wantFailures, p.Events().Totals().Failures)
 		})
 	}
 }

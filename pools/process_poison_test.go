@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/actorfutures/actorfutures/pools"
+	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -64,5 +65,6 @@ func TestProcessPoolPoisonSentAheadFailsOnlyItself(t *testing.T) {
 	assert.Equal(t, 9, ce.ExitCode)
 	assert.NotErrorIs(t, err, pools.ErrBrokenProcessPool)
 	assert.Equal(t, 4, value(t, squareTask.Submit(bg, p, 2)), "the pool goes on")
+	require.NoError(t, p.Events().WaitFor(timeout(t), func(c supervisor.Counters) bool { return c.Failures >= 1 }))
 	assert.Equal(t, 1, p.Events().Totals().Failures)
 }
