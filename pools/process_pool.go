@@ -53,6 +53,10 @@ type ProcessPool struct {
 	output    *outputSink
 
 	prefetched atomic.Int64 // tasks taken by a worker, not started; incremented under mu
+	// cancelling: Shutdown was asked to cancel what has not started
+	// (CancelPending, TerminateWorkers, KillWorkers). Set before the queue
+	// is drained, so that a task given back later is cancelled too.
+	cancelling atomic.Bool
 
 	warm      *childProc // started by NewProcessPool, for the first worker
 	warmErr   error
@@ -306,6 +310,9 @@ func (p *ProcessPool) Shutdown(ctx context.Context, opts ...ShutdownOption) erro
 	if sc.stopWorkers != 0 {
 		opts = append(opts, CancelPending())
 	}
+	if sc.cancelPending || sc.stopWorkers != 0 {
+		p.cancelling.Store(true)
+	}
 	_ = p.shutdownWith(ctx, opts, func([]job) {})
 	if sc.cancelPending || sc.stopWorkers != 0 {
 		p.sys.Root.Send(p.router, cancelPending)
@@ -328,6 +335,49 @@ func (p *ProcessPool) Shutdown(ctx context.Context, opts ...ShutdownOption) erro
 	case <-ctx.Done():
 		return fmt.Errorf("pools: shutdown: %w", context.Cause(ctx))
 	}
+}
+
+// requeue gives back jobs a worker took and did not finish (see
+// dispatch.requeue). After a Shutdown that cancels what has not started,
+// they are cancelled instead: a worker may hear of its child's death, or
+// of a task given back for another worker, only after the shutdown's
+// cancellation, and the workers a forced shutdown stopped would never take
+// them again.
+func (p *ProcessPool) requeue(from *workerSlot, js []job) {
+	p.dispatch.requeue(from, js)
+	if p.cancelling.Load() {
+		p.cancelQueued()
+	}
+}
+
+// cancelQueued cancels what is queued, for a shutdown that cancels what
+// has not started.
+func (p *ProcessPool) cancelQueued() {
+	p.mu.Lock()
+	js := p.queue.Drain()
+	p.mu.Unlock()
+	if len(js) == 0 {
+		return
+	}
+	for _, j := range js {
+		cancelUnstarted(j)
+		p.completed.Add(1)
+	}
+	p.mu.Lock()
+	p.checkDrainedLocked()
+	p.signalIdleLocked()
+	p.mu.Unlock()
+}
+
+// cancelUnstarted cancels a job that has not started, as Shutdown's
+// CancelPending does: a retry, queued again after its child died, is
+// running already and cannot be cancelled; interrupted, it ends cancelled.
+func cancelUnstarted(j job) {
+	if !j.future().Cancel() && !j.future().IsDone() {
+		j.interrupt()
+		j.fail(errRetryCancelled)
+	}
+	j.release()
 }
 
 // take gives worker w its next job. A worker whose child has no task

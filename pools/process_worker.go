@@ -422,6 +422,12 @@ func (w *procWorker) send(j job) {
 		w.pool.finishTaken()
 		return
 	}
+	if w.pool.cancelling.Load() { // handed over after Shutdown cancelled what had not started
+		w.pool.prefetched.Add(-1)
+		cancelUnstarted(j)
+		w.pool.finishTaken()
+		return
+	}
 	spec := rj.call()
 	c := &remoteCall{j: rj, spec: spec, retry: f.State() == futures.Running}
 	if c.retry {
