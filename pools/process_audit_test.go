@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -257,5 +258,36 @@ func TestProcessPoolForcedShutdownRacingACrash(t *testing.T) {
 			require.True(t, f.IsDone(), "round %d: future %d", i, j)
 		}
 		requireNoChildren(t)
+	}
+}
+
+var maxProcsTask = pools.Register("proc.gomaxprocs", func(context.Context, int) (string, error) {
+	v, set := os.LookupEnv("GOMAXPROCS")
+	if !set {
+		v = "unset"
+	}
+	return fmt.Sprintf("%d %s", runtime.GOMAXPROCS(0), v), nil
+})
+
+// Children run with one P unless GOMAXPROCS is given; the programs their
+// tasks start inherit the environment the parent meant, not the child's
+// one P.
+func TestProcessPoolChildrenRunWithOnePUnlessTold(t *testing.T) {
+	tests := []struct {
+		name string
+		give []pools.Option
+		want string
+	}{
+		{"by default", nil, "1 unset"},
+		{"given", []pools.Option{pools.WithWorkerEnv("GOMAXPROCS=2")}, "2 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, set := os.LookupEnv("GOMAXPROCS"); set && tt.give == nil {
+				t.Skip("children inherit this process's GOMAXPROCS")
+			}
+			p := newProcessPool(t, append(tt.give, pools.WithMaxWorkers(1))...)
+			assert.Equal(t, tt.want, value(t, maxProcsTask.Submit(bg, p, 0)))
+		})
 	}
 }

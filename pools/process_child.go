@@ -22,6 +22,10 @@ import (
 // is the protocol version.
 const workerEnvVar = "ACTORFUTURES_POOL_WORKER"
 
+// workerMaxProcsVar says that the parent set GOMAXPROCS=1 in a child's
+// environment, which WorkerMain then takes out of it.
+const workerMaxProcsVar = "ACTORFUTURES_POOL_GOMAXPROCS"
+
 // A child's exit statuses, besides 0 (the parent closed its task pipe, or
 // died).
 const (
@@ -68,12 +72,14 @@ func serveWorker(version string) int {
 	}
 	preparePipe(3)
 	preparePipe(4)
-	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
-		// One task at a time, and as many children as CPUs: one P each.
-		// More would only have the scheduler wake idle threads (a futex
-		// per hand-off between the reader and the runner) and the children
-		// fight over the CPUs. GOMAXPROCS in the environment (see
-		// WithWorkerEnv) overrides this, for tasks that run in parallel.
+	if _, ok := os.LookupEnv(workerMaxProcsVar); ok {
+		// The parent set GOMAXPROCS=1 for this process's start (see
+		// childEnv); the programs its tasks start get the parent's
+		// environment, without it.
+		_ = os.Unsetenv("GOMAXPROCS")
+		_ = os.Unsetenv(workerMaxProcsVar)
+	} else if _, set := os.LookupEnv("GOMAXPROCS"); !set {
+		// A worker command that cleared the environment.
 		runtime.GOMAXPROCS(1)
 	}
 	in, out := os.NewFile(3, "pool-tasks"), os.NewFile(4, "pool-results")
