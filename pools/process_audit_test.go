@@ -291,3 +291,50 @@ func TestProcessPoolChildrenRunWithOnePUnlessTold(t *testing.T) {
 		})
 	}
 }
+
+// gateDieTask waits at a gate, then ends its child.
+var gateDieTask = pools.Register("proc.gate.die", func(ctx context.Context, dir string) (int, error) {
+	if err := gateWait(ctx, dir); err != nil {
+		return 0, err
+	}
+	os.Exit(5)
+	return 0, nil
+})
+
+// CPython's test_shutdown_deadlock: a child that dies after Shutdown was
+// called neither hangs Shutdown nor loses the future of its task, and
+// the tasks it held run on its successor.
+func TestProcessPoolChildDyingDuringShutdown(t *testing.T) {
+	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithPrefetch(1))
+	g := newProcGate(t)
+	dying := gateDieTask.Submit(bg, p, g.dir)
+	g.waitStarted(t, 1)
+	queued := []*futures.Future[int]{squareTask.Submit(bg, p, 2), squareTask.Submit(bg, p, 3)}
+	require.NoError(t, p.Shutdown(timeout(t), pools.NoWait()))
+	g.open(t, 1)
+	require.NoError(t, p.Shutdown(timeout(t)))
+	_, err := dying.Result(timeout(t))
+	var ce *pools.WorkerCrashedError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 5, ce.ExitCode)
+	assert.Equal(t, 4, value(t, queued[0]))
+	assert.Equal(t, 9, value(t, queued[1]))
+	requireNoChildren(t)
+}
+
+// A child killed by a signal before it said hello is reported as killed,
+// not as a program that forgot WorkerMain.
+func TestProcessPoolChildKilledBeforeItsHello(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no shell")
+	}
+	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithSupervisor(noRestarts()),
+		pools.WithWorkerCommand(sh, "-c", "kill -KILL $$"))
+	_, err = squareTask.Submit(bg, p, 1).Result(timeout(t))
+	require.ErrorIs(t, err, pools.ErrBrokenProcessPool)
+	var ce *pools.WorkerCrashedError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, syscall.SIGKILL, ce.Signal)
+	assert.NotContains(t, ce.Reason, "WorkerMain")
+}

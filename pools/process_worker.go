@@ -778,7 +778,9 @@ func (w *procWorker) exited() {
 	stopTimer(&w.pipeTimer)
 	crash := proc.crashError()
 	crash.Reason = w.why
-	if !w.greeted && w.why == "" {
+	if !w.greeted && w.why == "" && crash.Signal == 0 {
+		// A program that is no worker runs its main and exits; one killed
+		// by a signal may well be a worker that had no time to say hello.
 		crash.Reason = "it exited before saying hello: does its main call pools.WorkerMain first?"
 	}
 	if w.initErr != nil {
