@@ -338,3 +338,27 @@ func TestProcessPoolChildKilledBeforeItsHello(t *testing.T) {
 	assert.Equal(t, syscall.SIGKILL, ce.Signal)
 	assert.NotContains(t, ce.Reason, "WorkerMain")
 }
+
+// A crashed child is restarted after its policy's backoff, which grows
+// with each crash within the intensity window.
+func TestProcessPoolRestartsAfterAnExponentialBackoff(t *testing.T) {
+	backoff := supervisor.Backoff{Initial: 20 * time.Millisecond, Max: time.Second, Multiplier: 2}
+	policy := supervisor.OneForOne(supervisor.WithIntensity(10, time.Minute), supervisor.WithBackoff(backoff))
+	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithSupervisor(policy))
+	events := p.Events().Subscribe()
+	t.Cleanup(events.Close)
+	for range 3 {
+		_, err := crashTask.Submit(bg, p, death{ExitCode: 1}).Result(timeout(t))
+		require.ErrorIs(t, err, pools.ErrWorkerCrashed)
+	}
+	var delays []time.Duration
+	for len(delays) < 3 {
+		ev, err := events.Next(timeout(t))
+		require.NoError(t, err)
+		if ev.Kind == supervisor.Restarted {
+			delays = append(delays, ev.Delay)
+		}
+	}
+	assert.Equal(t, []time.Duration{20 * time.Millisecond, 40 * time.Millisecond, 80 * time.Millisecond}, delays)
+	assert.Equal(t, 1, value(t, squareTask.Submit(bg, p, 1)), "and then serves")
+}
