@@ -64,7 +64,9 @@
 // [WithTaskInitializer] a registered task each runs first (Python's
 // initializer and initargs), and [WithMaxTasksPerChild] replaces them
 // after so many tasks. Process pools given no actor system ([WithSystem])
-// and no logger share one, made by the first pool.
+// and no logger share one, made by the first pool and kept for the
+// program's life: its System is theirs, and shutting it down breaks them
+// all.
 //
 // Errors cross typed: a task's error is a [*RemoteError] with its
 // message and Go type, and errors.Is matches the sentinel errors it

@@ -171,7 +171,8 @@ func NewProcessPool(opts ...Option) (*ProcessPool, error) {
 // actor system (it allocates some 30 000 maps), which would double the
 // time a new pool takes to its first result; once made, an idle system
 // holds memory only, no goroutine. Each pool's Shutdown stops its own
-// actors.
+// actors; whoever shuts the shared system down (ProcessPool.System)
+// breaks every pool that shares it, which doc.go says.
 var sharedSystem = sync.OnceValue(func() *actors.System { return actors.NewSystem() })
 
 // prestart starts the pool's first child at once, in a goroutine that ends
