@@ -42,6 +42,7 @@ type procWorker struct {
 	enc       Encoder    // the task pipe's codec stream
 	dec       Decoder    // the result pipe's
 	greeted   bool       // the child said hello
+	ready     bool       // its initializer succeeded: it starts what it gets
 	sent      int        // tasks sent to this child
 	calls     []*remoteCall
 	outcomes  []outcome // results received, published after the next fill
@@ -392,7 +393,7 @@ func (w *procWorker) start() error {
 	}
 	w.proc = proc
 	w.enc, w.dec = w.pool.codec.NewEncoder(), w.pool.codec.NewDecoder()
-	w.greeted, w.sent, w.ending, w.why, w.planned, w.replacing, w.initErr = false, 0, false, "", false, false, nil
+	w.greeted, w.ready, w.sent, w.ending, w.why, w.planned, w.replacing, w.initErr = false, false, 0, false, "", false, false, nil
 	init := &wire.Init{Version: wire.Version, Worker: w.name, Codec: w.pool.codec.Name(), MaxFrame: uint64(w.pool.maxFrame)}
 	if name := w.pool.pc.initTask; name != "" {
 		init.InitTask = name
@@ -472,9 +473,11 @@ func (w *procWorker) send(j job) {
 	w.sent++
 	w.calls = append(w.calls, c)
 	c.intr.moveTo(w.self, c.id)
-	if len(w.calls) > 1 && !c.retry {
-		// It waits in the child behind another task: hear of its
-		// cancellation, to drop it there before it starts.
+	if (len(w.calls) > 1 || !w.ready) && !c.retry {
+		// It waits in the child behind another task, or for the child to
+		// start (and initialize): hear of its cancellation, to drop it
+		// there before it starts. A ready child with nothing else starts
+		// it at once.
 		_, _ = futures.Notify(w.pool.sys.ActorSystem, f, w.self)
 	}
 }
@@ -528,6 +531,7 @@ func (w *procWorker) handle(msg wire.Message) bool {
 		if !w.greeted {
 			return w.protocolError(errors.New("ready before hello"))
 		}
+		w.ready = true
 		w.pool.events.Publish(supervisor.Event{Kind: supervisor.Started, Child: w.name})
 	case *wire.InitFailed:
 		w.initErr = rebuildError(&m.Err, w.pool.pc.initTask, w.name)
