@@ -362,3 +362,22 @@ func TestProcessPoolRestartsAfterAnExponentialBackoff(t *testing.T) {
 	assert.Equal(t, []time.Duration{20 * time.Millisecond, 40 * time.Millisecond, 80 * time.Millisecond}, delays)
 	assert.Equal(t, 1, value(t, squareTask.Submit(bg, p, 1)), "and then serves")
 }
+
+// closeResultsTask closes its child's result pipe and lives on.
+var closeResultsTask = pools.Register("proc.closeresults", func(context.Context, int) (int, error) {
+	_ = syscall.Close(4)
+	time.Sleep(time.Hour) // until the parent kills this child
+	return 0, nil
+})
+
+// A child that closes its result pipe but does not exit is killed, and
+// its task fails with its death.
+func TestProcessPoolKillsAChildThatClosesItsResultPipe(t *testing.T) {
+	p := newProcessPool(t, pools.WithMaxWorkers(1))
+	_, err := closeResultsTask.Submit(bg, p, 0).Result(timeout(t))
+	var ce *pools.WorkerCrashedError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, syscall.SIGKILL, ce.Signal)
+	assert.Contains(t, ce.Reason, "closed its result pipe")
+	assert.Equal(t, 4, value(t, squareTask.Submit(bg, p, 2)), "a new child took its place")
+}
