@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/internal/wire"
@@ -146,17 +147,17 @@ func (c *childWorker) serve() int {
 	if err != nil || !ok {
 		return c.protocolError(fmt.Errorf("first message %v, %v: want init", m, err))
 	}
+	c.name, c.maxFrame = init.Worker, int(min(init.MaxFrame, wire.MaxLimit))
 	codec, ok := lookupCodec(init.Codec)
 	if !ok {
-		c.send(&wire.InitFailed{Err: describeError(fmt.Errorf("pools: codec %q is not registered in the worker", init.Codec))})
+		c.sendError(&wire.InitFailed{Err: describeError(fmt.Errorf("pools: codec %q is not registered in the worker", init.Codec))})
 		return exitInitFailed
 	}
-	c.name, c.maxFrame = init.Worker, int(init.MaxFrame)
 	c.in.SetLimit(c.maxFrame)
 	c.enc, c.dec = codec.NewEncoder(), codec.NewDecoder()
 	if init.InitTask != "" {
 		if err := c.initialize(init.InitTask, init.InitInput); err != nil {
-			c.send(&wire.InitFailed{Err: describeError(err)})
+			c.sendError(&wire.InitFailed{Err: describeError(err)})
 			return exitInitFailed
 		}
 	}
@@ -451,7 +452,49 @@ func (c *childWorker) finish(r *childRun, out any, errs []error, err error) {
 		}
 	}
 	e := describeError(err)
-	c.send(&wire.Result{ID: r.id, Err: &e})
+	c.sendError(&wire.Result{ID: r.id, Err: &e})
+}
+
+// sendError sends a message that carries an error (a Result or an
+// InitFailed), trimmed to fit in a frame: a frame over the limit would
+// get this child killed for breaking the protocol. The stack goes first,
+// then the message; the error's type and the sentinels it matched last.
+func (c *childWorker) sendError(m wire.Message) {
+	var e *wire.Error
+	switch m := m.(type) {
+	case *wire.Result:
+		e = m.Err
+	case *wire.InitFailed:
+		e = &m.Err
+	}
+	frame := wire.AppendFrame(nil, m)
+	for over := wire.BodySize(frame, 0) - c.maxFrame; over > 0 && e != nil; over = wire.BodySize(frame, 0) - c.maxFrame {
+		switch {
+		case e.Stack != "":
+			e.Stack = truncate(e.Stack, over)
+		case e.Message != "":
+			e.Message = truncate(e.Message, over)
+		case e.Sentinels != nil:
+			e.Sentinels = nil
+		default:
+			e.Type = truncate(e.Type, over)
+		}
+		frame = wire.AppendFrame(frame[:0], m)
+	}
+	c.write(frame)
+}
+
+// truncate shortens s by at least n bytes, marking the cut, or empties it.
+func truncate(s string, n int) string {
+	const mark = " [truncated]"
+	keep := len(s) - n - len(mark)
+	if keep <= 0 {
+		return ""
+	}
+	for keep > 0 && !utf8.RuneStart(s[keep]) {
+		keep--
+	}
+	return s[:keep] + mark
 }
 
 // send writes one message.
