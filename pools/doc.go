@@ -82,8 +82,8 @@
 // it was registered [Idempotent]; what it held and had not started goes
 // back to the queue (a child decodes an input only once the task has
 // started, so an input whose decoding kills the child fails its own task,
-// not the one running then); it is restarted under the pool's supervisor.Policy
-// (by default with a 10 ms to 1 s exponential backoff, at most 5 restarts
+// not the one running then); it is restarted under the pool's
+// supervisor.Policy (by default with a 10 ms to 1 s exponential backoff, at most 5 restarts
 // in 10 s). Only when the policy gives up is the pool broken
 // ([ErrBrokenProcessPool], which matches [ErrBrokenExecutor]): pending
 // tasks fail, and so do new submits. A failing initializer counts as a

@@ -78,9 +78,9 @@ var errProcessPoolUnsupported = errors.New("pools: the process pool needs a Unix
 // NewProcessPool starts a process pool. It starts one child at once, in
 // the background, so that it is ready, or nearly, when the first task
 // comes (a program takes milliseconds to start); the others start when
-// there is work for them. It returns an error matching [ErrInvalidOption] for bad
-// options, and [ErrWorkerMainMissing] in a process started as a worker
-// whose main did not call [WorkerMain].
+// there is work for them. It returns an error matching [ErrInvalidOption]
+// for bad options, and [ErrWorkerMainMissing] in a process started as a
+// worker whose main did not call [WorkerMain].
 func NewProcessPool(opts ...Option) (*ProcessPool, error) {
 	if !processPoolSupported {
 		return nil, errProcessPoolUnsupported

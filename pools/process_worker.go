@@ -425,6 +425,9 @@ func (w *procWorker) send(j job) {
 	}
 	if w.pool.cancelling.Load() { // handed over after Shutdown cancelled what had not started
 		w.pool.prefetched.Add(-1)
+		if f.State() == futures.Running {
+			w.pool.takeRetry(j) // the retry that will not be
+		}
 		cancelUnstarted(j)
 		w.pool.finishTaken()
 		return
