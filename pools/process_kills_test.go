@@ -54,6 +54,28 @@ func TestProcessPoolSurvivesRandomKills(t *testing.T) {
 		fs[i] = task.Submit(bg, p, i)
 		fs[i].AddDoneCallback(func(*futures.Future[int]) { ends[i].Add(1) })
 	}
+	// And a chunked map, whose chunks cross as one task each.
+	const mapped = 1000
+	type outcome struct {
+		v   int
+		err error
+	}
+	outcomes := make(chan []outcome, 1)
+	mapCtx := timeout(t)
+	go func() {
+		var got []outcome
+		inputs := func(yield func(int) bool) {
+			for i := range mapped {
+				if !yield(i) {
+					return
+				}
+			}
+		}
+		for v, err := range slowSquareRetryTask.Map(mapCtx, p, inputs, pools.ChunkSize(10)) {
+			got = append(got, outcome{v, err})
+		}
+		outcomes <- got
+	}()
 	kills := 0
 	for !fs[n-1].IsDone() && kills < 150 {
 		if kids := children(t); len(kids) > 0 {
@@ -80,15 +102,30 @@ func TestProcessPoolSurvivesRandomKills(t *testing.T) {
 			t.Fatalf("task %d: %v", i, err)
 		}
 	}
+	got := <-outcomes
+	require.Len(t, got, mapped)
+	var chunksCrashed int
+	for i, o := range got {
+		var ce *pools.WorkerCrashedError
+		switch {
+		case o.err == nil:
+			require.Equal(t, i*i, o.v, "element %d", i)
+		case errors.As(o.err, &ce):
+			chunksCrashed++
+		default:
+			t.Fatalf("element %d: %v", i, o.err)
+		}
+	}
 	require.NoError(t, p.WaitIdle(timeout(t)))
 	for i := range ends {
 		require.Equal(t, int32(1), ends[i].Load(), "future %d ended once", i)
 	}
 	deaths := p.Events().Totals().Failures
-	t.Logf("%d kills, %d children died, %d tasks succeeded, %d failed with their child", kills, deaths, succeeded, crashed)
+	t.Logf("%d kills, %d children died, %d tasks succeeded, %d failed with their child; %d mapped elements failed with theirs",
+		kills, deaths, succeeded, crashed, chunksCrashed)
 	assert.Positive(t, kills)
 	assert.LessOrEqual(t, crashed, deaths, "a task fails with its child's death only if it was running then")
-	assert.Equal(t, uint64(n), p.Stats().Completed)
+	assert.Equal(t, uint64(n+mapped/10), p.Stats().Completed)
 
 	for i := range 10 {
 		assert.Equal(t, "initialized", value(t, readInitTask.Submit(bg, p, 0)), "the pool keeps serving, %d", i)
