@@ -64,7 +64,9 @@
 // [WithTaskInitializer] a registered task each runs first (Python's
 // initializer and initargs), and [WithMaxTasksPerChild] replaces them
 // after so many tasks. Process pools given no actor system ([WithSystem])
-// and no logger share one, made by the first pool.
+// and no logger share one, made by the first pool and kept for the
+// program's life: its System is theirs, and shutting it down breaks them
+// all.
 //
 // Errors cross typed: a task's error is a [*RemoteError] with its
 // message and Go type, and errors.Is matches the sentinel errors it
@@ -78,8 +80,10 @@
 // running fails at once with a [*WorkerCrashedError] (exit status or
 // signal, and the end of its stderr), or runs again on another child if
 // it was registered [Idempotent]; what it held and had not started goes
-// back to the queue; it is restarted under the pool's supervisor.Policy
-// (by default with a 10 ms to 1 s exponential backoff, at most 5 restarts
+// back to the queue (a child decodes an input only once the task has
+// started, so an input whose decoding kills the child fails its own task,
+// not the one running then); it is restarted under the pool's
+// supervisor.Policy (by default with a 10 ms to 1 s exponential backoff, at most 5 restarts
 // in 10 s). Only when the policy gives up is the pool broken
 // ([ErrBrokenProcessPool], which matches [ErrBrokenExecutor]): pending
 // tasks fail, and so do new submits. A failing initializer counts as a

@@ -1,15 +1,18 @@
 package pools
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/internal/wire"
@@ -19,6 +22,10 @@ import (
 // workerEnvVar marks a process started as a process-pool worker; its value
 // is the protocol version.
 const workerEnvVar = "ACTORFUTURES_POOL_WORKER"
+
+// workerMaxProcsVar says that the parent set GOMAXPROCS=1 in a child's
+// environment, which WorkerMain then takes out of it.
+const workerMaxProcsVar = "ACTORFUTURES_POOL_GOMAXPROCS"
 
 // A child's exit statuses, besides 0 (the parent closed its task pipe, or
 // died).
@@ -66,12 +73,14 @@ func serveWorker(version string) int {
 	}
 	preparePipe(3)
 	preparePipe(4)
-	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
-		// One task at a time, and as many children as CPUs: one P each.
-		// More would only have the scheduler wake idle threads (a futex
-		// per hand-off between the reader and the runner) and the children
-		// fight over the CPUs. GOMAXPROCS in the environment (see
-		// WithWorkerEnv) overrides this, for tasks that run in parallel.
+	if _, ok := os.LookupEnv(workerMaxProcsVar); ok {
+		// The parent set GOMAXPROCS=1 for this process's start (see
+		// childEnv); the programs its tasks start get the parent's
+		// environment, without it.
+		_ = os.Unsetenv("GOMAXPROCS")
+		_ = os.Unsetenv(workerMaxProcsVar)
+	} else if _, set := os.LookupEnv("GOMAXPROCS"); !set {
+		// A worker command that cleared the environment.
 		runtime.GOMAXPROCS(1)
 	}
 	in, out := os.NewFile(3, "pool-tasks"), os.NewFile(4, "pool-results")
@@ -85,15 +94,23 @@ func serveWorker(version string) int {
 }
 
 // childWorker is the child's side of the protocol. Its reader goroutine
-// reads tasks and cancellations as they come, decoding inputs in stream
-// order; its runner goroutine runs tasks one at a time, in order. The main
-// goroutine waits for the exit status.
+// reads tasks and cancellations as they come; its runner goroutine runs
+// tasks one at a time, in order, decoding each input once it has told the
+// parent that the task started. The main goroutine waits for the exit
+// status.
+//
+// Inputs are decoded by the runner, not as they arrive, so that an input
+// whose decoding kills the process (a GobDecode method that exits, or
+// crashes in C code) is the death of its own task, which the parent then
+// fails (or retries) like any task that crashes its child: decoded on
+// arrival, it would kill the child under the task running then, and,
+// having never started, be sent to child after child until the pool broke.
 type childWorker struct {
 	in       *wire.Reader
 	out      *os.File
 	name     string
 	maxFrame int
-	dec      Decoder // the reader's
+	dec      Decoder // the runner's, once serve has started it
 	enc      Encoder // the runner's
 
 	outMu sync.Mutex
@@ -101,6 +118,7 @@ type childWorker struct {
 
 	mu      sync.Mutex
 	queue   []*childRun
+	stream  []*childRun // received and not decoded yet, in order: the queue's and those dropped
 	running *childRun
 	wake    chan struct{}
 	exit    chan int
@@ -108,15 +126,14 @@ type childWorker struct {
 
 // childRun is a task the child holds.
 type childRun struct {
-	id       uint64
-	name     string
-	task     remoteTask // nil: not registered in this program
-	batch    bool
-	input    any
-	inputErr error
-	fault    wire.Action
-	ctx      context.Context
-	cancel   context.CancelFunc
+	id      uint64
+	name    string
+	task    remoteTask // nil: not registered in this program
+	batch   bool
+	payload []byte // the encoded input, until it is decoded
+	fault   wire.Action
+	ctx     context.Context
+	cancel  context.CancelFunc
 }
 
 func (c *childWorker) serve() int {
@@ -130,17 +147,17 @@ func (c *childWorker) serve() int {
 	if err != nil || !ok {
 		return c.protocolError(fmt.Errorf("first message %v, %v: want init", m, err))
 	}
+	c.name, c.maxFrame = init.Worker, int(min(init.MaxFrame, wire.MaxLimit))
 	codec, ok := lookupCodec(init.Codec)
 	if !ok {
-		c.send(&wire.InitFailed{Err: describeError(fmt.Errorf("pools: codec %q is not registered in the worker", init.Codec))})
+		c.sendError(&wire.InitFailed{Err: describeError(fmt.Errorf("pools: codec %q is not registered in the worker", init.Codec))})
 		return exitInitFailed
 	}
-	c.name, c.maxFrame = init.Worker, int(init.MaxFrame)
 	c.in.SetLimit(c.maxFrame)
 	c.enc, c.dec = codec.NewEncoder(), codec.NewDecoder()
 	if init.InitTask != "" {
 		if err := c.initialize(init.InitTask, init.InitInput); err != nil {
-			c.send(&wire.InitFailed{Err: describeError(err)})
+			c.sendError(&wire.InitFailed{Err: describeError(err)})
 			return exitInitFailed
 		}
 	}
@@ -234,16 +251,11 @@ func (c *childWorker) readLoop() {
 	}
 }
 
-// prepare decodes a task's input, in stream order, even for a task that
-// will be dropped, so that the codec's stream stays in step.
+// prepare makes a task of a Run message, keeping a copy of its input (the
+// frame's buffer is the reader's) for the runner to decode.
 func (c *childWorker) prepare(m *wire.Run) *childRun {
-	r := &childRun{id: m.ID, name: m.Task, batch: m.Batch, fault: m.Action}
+	r := &childRun{id: m.ID, name: m.Task, batch: m.Batch, fault: m.Action, payload: bytes.Clone(m.Input)}
 	r.task, _ = lookupRemote(m.Task)
-	if r.task != nil {
-		r.input, r.inputErr = r.task.decodeInput(c.dec, m.Input, m.Batch)
-	} else if err := c.dec.Decode(m.Input, nil); err != nil {
-		r.inputErr = &DecodeError{Task: m.Task, What: "input", Err: err}
-	}
 	if m.Deadline != 0 {
 		r.ctx, r.cancel = context.WithDeadline(context.Background(), time.Unix(0, m.Deadline))
 	} else {
@@ -255,6 +267,7 @@ func (c *childWorker) prepare(m *wire.Run) *childRun {
 func (c *childWorker) enqueue(r *childRun) {
 	c.mu.Lock()
 	c.queue = append(c.queue, r)
+	c.stream = append(c.stream, r)
 	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
@@ -300,8 +313,10 @@ func (c *childWorker) reclaim(id uint64) {
 	c.mu.Unlock()
 }
 
-// next waits for the next task and makes it the running one.
-func (c *childWorker) next() *childRun {
+// next waits for the next task and makes it the running one. It also
+// returns the tasks received before it and dropped since, whose inputs
+// the codec's stream must still go through first.
+func (c *childWorker) next() (r *childRun, dropped []*childRun) {
 	for {
 		c.mu.Lock()
 		if len(c.queue) > 0 {
@@ -309,13 +324,42 @@ func (c *childWorker) next() *childRun {
 			c.queue[0] = nil
 			c.queue = c.queue[1:]
 			c.running = r
+			i := 0
+			for c.stream[i] != r {
+				i++
+			}
+			dropped = slices.Clone(c.stream[:i])
+			clear(c.stream[:i+1])
+			c.stream = c.stream[i+1:]
 			c.mu.Unlock()
-			return r
+			return r, dropped
 		}
 		c.running = nil
 		c.mu.Unlock()
 		<-c.wake
 	}
+}
+
+// skip keeps the codec's stream in step past the inputs of tasks that
+// will never run.
+func (c *childWorker) skip(runs []*childRun) {
+	for _, r := range runs {
+		_ = c.dec.Decode(r.payload, nil)
+		r.payload = nil
+	}
+}
+
+// decodeInput decodes r's input, once it has started.
+func (c *childWorker) decodeInput(r *childRun) (any, error) {
+	payload := r.payload
+	r.payload = nil
+	if r.task == nil {
+		if err := c.dec.Decode(payload, nil); err != nil {
+			return nil, &DecodeError{Task: r.name, What: "input", Err: err}
+		}
+		return nil, nil
+	}
+	return r.task.decodeInput(c.dec, payload, r.batch)
 }
 
 // runLoop runs tasks one after the other. A task that calls
@@ -330,7 +374,9 @@ func (c *childWorker) runLoop() {
 		}
 	}()
 	for {
-		current = c.next()
+		r, dropped := c.next()
+		c.skip(dropped)
+		current = r
 		c.execute(current)
 		current = nil
 	}
@@ -344,25 +390,24 @@ func (c *childWorker) execute(r *childRun) {
 			reason = wire.DropExpired
 		}
 		c.send(&wire.Dropped{ID: r.id, Reason: reason})
+		c.skip([]*childRun{r})
 		return
 	}
 	c.send(&wire.Started{ID: r.id})
 	var (
 		out  any
 		errs []error
-		err  error
 	)
-	if r.fault.Fault != 0 {
+	in, err := c.decodeInput(r)
+	if r.fault.Fault != 0 && err == nil {
 		err = applyFault(r.ctx, r.fault)
 	}
 	switch {
 	case err != nil:
-	case r.inputErr != nil:
-		err = r.inputErr
 	case r.task == nil:
 		err = fmt.Errorf("%w: %q is not registered in worker %s", ErrNotRegistered, r.name, c.name)
 	default:
-		out, errs, err = r.task.runDecoded(r.ctx, r.input, r.batch)
+		out, errs, err = r.task.runDecoded(r.ctx, in, r.batch)
 	}
 	c.finish(r, out, errs, err)
 }
@@ -407,7 +452,49 @@ func (c *childWorker) finish(r *childRun, out any, errs []error, err error) {
 		}
 	}
 	e := describeError(err)
-	c.send(&wire.Result{ID: r.id, Err: &e})
+	c.sendError(&wire.Result{ID: r.id, Err: &e})
+}
+
+// sendError sends a message that carries an error (a Result or an
+// InitFailed), trimmed to fit in a frame: a frame over the limit would
+// get this child killed for breaking the protocol. The stack goes first,
+// then the message; the error's type and the sentinels it matched last.
+func (c *childWorker) sendError(m wire.Message) {
+	var e *wire.Error
+	switch m := m.(type) {
+	case *wire.Result:
+		e = m.Err
+	case *wire.InitFailed:
+		e = &m.Err
+	}
+	frame := wire.AppendFrame(nil, m)
+	for over := wire.BodySize(frame, 0) - c.maxFrame; over > 0 && e != nil; over = wire.BodySize(frame, 0) - c.maxFrame {
+		switch {
+		case e.Stack != "":
+			e.Stack = truncate(e.Stack, over)
+		case e.Message != "":
+			e.Message = truncate(e.Message, over)
+		case e.Sentinels != nil:
+			e.Sentinels = nil
+		default:
+			e.Type = truncate(e.Type, over)
+		}
+		frame = wire.AppendFrame(frame[:0], m)
+	}
+	c.write(frame)
+}
+
+// truncate shortens s by at least n bytes, marking the cut, or empties it.
+func truncate(s string, n int) string {
+	const mark = " [truncated]"
+	keep := len(s) - n - len(mark)
+	if keep <= 0 {
+		return ""
+	}
+	for keep > 0 && !utf8.RuneStart(s[keep]) {
+		keep--
+	}
+	return s[:keep] + mark
 }
 
 // send writes one message.

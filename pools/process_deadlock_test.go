@@ -5,6 +5,7 @@ package pools_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -81,7 +82,11 @@ func boolString(b bool) string {
 	return "0"
 }
 
-var trickyTask = pools.Register("proc.tricky", func(_ context.Context, t tricky) (tricky, error) { return t, nil })
+var (
+	trickyTask      = pools.Register("proc.tricky", func(_ context.Context, t tricky) (tricky, error) { return t, nil })
+	trickyRetryTask = pools.Register("proc.tricky.retry", func(_ context.Context, t tricky) (tricky, error) { return t, nil },
+		pools.Idempotent(1))
+)
 
 func TestProcessPoolCodecFailuresFailTheirTaskOnly(t *testing.T) {
 	parent := os.Getpid()
@@ -136,21 +141,38 @@ func TestProcessPoolChildDyingWhileEncodingTheOutput(t *testing.T) {
 	}
 }
 
-// CPython's test_exit_at_task_unpickle and test_crash_at_task_unpickle: a
-// child that dies decoding an input it has not started is no task's
-// death: what it held is sent again, so such a poison input kills child
-// after child until the policy gives up and the pool breaks. Nothing
-// hangs.
+// CPython's test_exit_at_task_unpickle and test_crash_at_task_unpickle,
+// where the pool breaks. Here a child decodes an input only once it has
+// reported the task started, so an input whose decoding kills the child
+// is the death of its own task: that task fails with it (or is retried,
+// if idempotent, and fails once its retries are spent), and the pool goes
+// on.
 func TestProcessPoolChildDyingWhileDecodingAnInput(t *testing.T) {
-	p := newProcessPool(t, pools.WithMaxWorkers(1),
-		pools.WithSupervisor(supervisor.OneForOne(supervisor.WithIntensity(2, time.Minute))))
-	poison := trickyTask.Submit(bg, p, tricky{Fail: "decode:exit", Parent: os.Getpid()})
-	_, err := poison.Result(timeout(t))
-	assert.ErrorIs(t, err, pools.ErrBrokenProcessPool)
-	assert.ErrorIs(t, err, pools.ErrWorkerCrashed)
-	assert.Equal(t, 3, p.Events().Totals().Failures, "the first child and two restarts")
-	_, err = squareTask.Submit(bg, p, 1).Result(timeout(t))
-	assert.ErrorIs(t, err, pools.ErrBrokenProcessPool)
+	tests := []struct {
+		how          string
+		task         *pools.Task[tricky, tricky]
+		wantSignal   syscall.Signal
+		wantFailures int
+	}{
+		{"exit", trickyTask, 0, 1},
+		{"kill", trickyTask, syscall.SIGKILL, 1},
+		{"exit", trickyRetryTask, 0, 2},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s %s", tt.task.Name(), tt.how), func(t *testing.T) {
+			p := newProcessPool(t, pools.WithMaxWorkers(1),
+				pools.WithSupervisor(supervisor.OneForOne(supervisor.WithIntensity(2, time.Minute))))
+			_, err := tt.task.Submit(bg, p, tricky{Fail: "decode:" + tt.how, Parent: os.Getpid()}).Result(timeout(t))
+			var ce *pools.WorkerCrashedError
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, tt.task.Name(), ce.Task)
+			assert.Equal(t, tt.wantSignal, ce.Signal)
+			assert.NotErrorIs(t, err, pools.ErrBrokenProcessPool)
+			assert.Equal(t, 1, value(t, squareTask.Submit(bg, p, 1)), "the pool goes on")
+			require.NoError(t, p.Events().WaitFor(timeout(t), func(c supervisor.Counters) bool { return c.Failures >= tt.wantFailures }))
+			assert.Equal(t, tt.wantFailures, p.Events().Totals().Failures)
+		})
+	}
 }
 
 // CPython's test_crash_big_data: a child that dies while big inputs are on

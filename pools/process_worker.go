@@ -42,6 +42,7 @@ type procWorker struct {
 	enc       Encoder    // the task pipe's codec stream
 	dec       Decoder    // the result pipe's
 	greeted   bool       // the child said hello
+	ready     bool       // its initializer succeeded: it starts what it gets
 	sent      int        // tasks sent to this child
 	calls     []*remoteCall
 	outcomes  []outcome // results received, published after the next fill
@@ -392,7 +393,7 @@ func (w *procWorker) start() error {
 	}
 	w.proc = proc
 	w.enc, w.dec = w.pool.codec.NewEncoder(), w.pool.codec.NewDecoder()
-	w.greeted, w.sent, w.ending, w.why, w.planned, w.replacing, w.initErr = false, 0, false, "", false, false, nil
+	w.greeted, w.ready, w.sent, w.ending, w.why, w.planned, w.replacing, w.initErr = false, false, 0, false, "", false, false, nil
 	init := &wire.Init{Version: wire.Version, Worker: w.name, Codec: w.pool.codec.Name(), MaxFrame: uint64(w.pool.maxFrame)}
 	if name := w.pool.pc.initTask; name != "" {
 		init.InitTask = name
@@ -419,6 +420,15 @@ func (w *procWorker) send(j job) {
 	default: // cancelled, or failed, while queued
 		w.pool.prefetched.Add(-1)
 		j.release()
+		w.pool.finishTaken()
+		return
+	}
+	if w.pool.cancelling.Load() { // handed over after Shutdown cancelled what had not started
+		w.pool.prefetched.Add(-1)
+		if f.State() == futures.Running {
+			w.pool.takeRetry(j) // the retry that will not be
+		}
+		cancelUnstarted(j)
 		w.pool.finishTaken()
 		return
 	}
@@ -466,9 +476,11 @@ func (w *procWorker) send(j job) {
 	w.sent++
 	w.calls = append(w.calls, c)
 	c.intr.moveTo(w.self, c.id)
-	if len(w.calls) > 1 && !c.retry {
-		// It waits in the child behind another task: hear of its
-		// cancellation, to drop it there before it starts.
+	if (len(w.calls) > 1 || !w.ready) && !c.retry {
+		// It waits in the child behind another task, or for the child to
+		// start (and initialize): hear of its cancellation, to drop it
+		// there before it starts. A ready child with nothing else starts
+		// it at once.
 		_, _ = futures.Notify(w.pool.sys.ActorSystem, f, w.self)
 	}
 }
@@ -522,6 +534,7 @@ func (w *procWorker) handle(msg wire.Message) bool {
 		if !w.greeted {
 			return w.protocolError(errors.New("ready before hello"))
 		}
+		w.ready = true
 		w.pool.events.Publish(supervisor.Event{Kind: supervisor.Started, Child: w.name})
 	case *wire.InitFailed:
 		w.initErr = rebuildError(&m.Err, w.pool.pc.initTask, w.name)
@@ -772,7 +785,9 @@ func (w *procWorker) exited() {
 	stopTimer(&w.pipeTimer)
 	crash := proc.crashError()
 	crash.Reason = w.why
-	if !w.greeted && w.why == "" {
+	if !w.greeted && w.why == "" && crash.Signal == 0 {
+		// A program that is no worker runs its main and exits; one killed
+		// by a signal may well be a worker that had no time to say hello.
 		crash.Reason = "it exited before saying hello: does its main call pools.WorkerMain first?"
 	}
 	if w.initErr != nil {
