@@ -50,7 +50,11 @@
 // router, which owns its pipes and its exec.Cmd. Workers pull tasks from
 // the shared queue like the actor pool's, send a few ahead to their child
 // ([WithPrefetch]) so that the pipe's latency never leaves it idle, and
-// give them back for an idle child. Unlike Python's, a task sent ahead
+// give them back for an idle child. A task sent to a ready child with
+// nothing else to do is running from the moment it is sent, since the
+// child starts it at once (as Python's task handed to a worker is): Cancel
+// fails on it, Interrupt cancels its context in the child. Unlike
+// Python's, a task sent ahead, to a busy child or to one still starting,
 // stays pending, and cancellable, until the child starts it: cancelled,
 // the child drops it (or, if it was starting it at that very moment,
 // cancels its context). The protocol

@@ -65,17 +65,23 @@ type procWorker struct {
 
 // remoteCall is a task sent to the current child.
 type remoteCall struct {
-	j          remoteJob
-	spec       *callSpec
-	task       remoteTask
-	id         uint64
-	started    bool        // the child said so
-	retry      bool        // its future was already running: an earlier child died under it
-	done       bool        // its future is complete; what the child reports is ignored
-	reclaimFor *procWorker // the idle worker it was reclaimed for
-	intr       *remoteInterrupt
-	timer      *time.Timer // the kill for a deadline or an ignored interrupt
-	timerAt    time.Time
+	j       remoteJob
+	spec    *callSpec
+	task    remoteTask
+	id      uint64
+	started bool // the child said so
+	retry   bool // its future was already running: an earlier child died under it
+	// sentRunning: sent to a ready child with nothing else to do, which
+	// starts it at once, so its future was marked running at the send, as
+	// Python marks a task handed to a worker: a Cancel that comes before
+	// the child's Started message fails, rather than cancelling a task that
+	// is running already.
+	sentRunning bool
+	done        bool        // its future is complete; what the child reports is ignored
+	reclaimFor  *procWorker // the idle worker it was reclaimed for
+	intr        *remoteInterrupt
+	timer       *time.Timer // the kill for a deadline or an ignored interrupt
+	timerAt     time.Time
 }
 
 // remoteInterrupt is the futures.Interrupter of a task running in a child:
@@ -443,6 +449,20 @@ func (w *procWorker) send(j job) {
 			return
 		}
 	}
+	if len(w.calls) == 0 && w.ready && !c.retry {
+		// The child has nothing else to do and starts it the moment it
+		// reads it: it is running from now on (see remoteCall.sentRunning),
+		// marked before the frame is written, so that no Cancel can come
+		// between the start and the mark.
+		c.intr = &remoteInterrupt{sys: w.pool.sys.ActorSystem}
+		if !c.j.startRemote(c.intr) { // cancelled, or expired, on the way
+			w.pool.prefetched.Add(-1)
+			j.release()
+			w.pool.finishTaken()
+			return
+		}
+		c.sentRunning = true
+	}
 	c.task, _ = lookupRemote(spec.name)
 	payload, err := w.enc.Append(nil, spec.input)
 	if err != nil {
@@ -476,7 +496,7 @@ func (w *procWorker) send(j job) {
 	w.sent++
 	w.calls = append(w.calls, c)
 	c.intr.moveTo(w.self, c.id)
-	if (len(w.calls) > 1 || !w.ready) && !c.retry {
+	if (len(w.calls) > 1 || !w.ready) && !c.retry && !c.sentRunning {
 		// It waits in the child behind another task, or for the child to
 		// start (and initialize): hear of its cancellation, to drop it
 		// there before it starts. A ready child with nothing else starts
@@ -569,6 +589,14 @@ func (w *procWorker) started(id uint64) bool {
 		w.sendCancel(c)
 		c.arm(w, time.Now().Add(w.pool.killGrace), false)
 		return true
+	case c.sentRunning:
+		if c.intr.isInterrupted() { // interrupted before the child said it started
+			w.sendCancel(c)
+			c.arm(w, time.Now().Add(w.pool.killGrace), false)
+		}
+		if w.pool.onEvent != nil {
+			w.pool.onEvent(c.j.future(), "started")
+		}
 	case c.retry:
 		if c.intr.isInterrupted() {
 			w.sendCancel(c)
@@ -804,7 +832,7 @@ func (w *procWorker) exited() {
 			}
 			c.j.release()
 			w.pool.finishTaken()
-		case !c.started:
+		case !c.started && !c.sentRunning:
 			w.pool.prefetched.Add(-1)
 			if forced { // Shutdown cancels what has not started
 				if !c.j.future().Cancel() {
@@ -821,6 +849,9 @@ func (w *procWorker) exited() {
 			}
 			again = append(again, c.j)
 		default: // it was running
+			if !c.started { // sentRunning: the child may have started it
+				w.pool.prefetched.Add(-1)
+			}
 			c.intr.moveTo(nil, 0)
 			if !forced && c.spec.retries > 0 && !c.intr.isInterrupted() {
 				c.spec.retries--
@@ -898,7 +929,7 @@ func (w *procWorker) restart() {
 // queued tasks are.
 func (w *procWorker) cancelNotStarted() {
 	for _, c := range w.calls {
-		if c.started || c.done {
+		if c.started || c.done || c.sentRunning { // running: CancelPending lets it finish
 			continue
 		}
 		if !c.j.future().Cancel() { // a retry: running already
@@ -919,7 +950,7 @@ func (w *procWorker) poolBroke() {
 	stopTimer(&w.restartTimer)
 	err := w.pool.brokenErr()
 	for _, c := range w.calls {
-		if !c.started && !c.done {
+		if !c.started && !c.done && !c.sentRunning { // those running finish
 			c.done = true
 			if c.retry {
 				c.j.finishRemote(nil, err)
@@ -979,7 +1010,7 @@ func (w *procWorker) endAll(err error, closing bool) {
 		switch {
 		case c.done:
 			c.j.release()
-		case c.retry || c.started:
+		case c.retry || c.started || c.sentRunning:
 			c.j.finishRemote(nil, err)
 		default:
 			c.j.fail(err)
