@@ -46,6 +46,7 @@ type Endpoint struct {
 	guardMu      sync.Mutex
 	terminatedAt map[string]time.Time // the last EndpointTerminatedEvent of each address; under guardMu
 	guardSub     *eventstream.Subscription
+	deadSub      *eventstream.Subscription
 	topoSub      *eventstream.Subscription
 	inbound      inboundStreams
 
@@ -157,6 +158,16 @@ func listen(addr string, cfg endpointConfig, node bool) (ep *Endpoint, err error
 	}
 	ep.address = ep.sys.Address()
 	ep.guard()
+	// A task's outcome that reaches a future no longer there (it failed
+	// here, at its deadline or as its node was lost) still gives its
+	// link's place back.
+	ep.deadSub = ep.sys.EventStream.Subscribe(func(evt any) {
+		if d, ok := evt.(*actor.DeadLetterEvent); ok {
+			if c, ok := d.Message.(*remotepb.Completion); ok {
+				giveBack(ep.sys.ActorSystem, c)
+			}
+		}
+	})
 	if node {
 		if err := ep.startNodeServer(); err != nil {
 			_ = ep.Shutdown(context.Background())
@@ -411,6 +422,7 @@ func (ep *Endpoint) shutdown(ctx context.Context, ps []*RemotePool) error {
 	// Everything of ours that sends to other nodes has stopped.
 	ep.guardMu.Lock()
 	ep.sys.EventStream.Unsubscribe(ep.guardSub)
+	ep.sys.EventStream.Unsubscribe(ep.deadSub)
 	if ep.topoSub != nil {
 		ep.sys.EventStream.Unsubscribe(ep.topoSub)
 	}

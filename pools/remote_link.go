@@ -39,15 +39,16 @@ type nodeLink struct {
 	credits int // places left in the window
 	window  int
 	// Under the pool's lock (see RemotePool.take):
-	slots    int  // the node's, while it is up
-	inflight int  // tasks the node holds
-	spare    bool // in the pool's spare list
-	maxOut   int  // the payload limit towards this node
-	counted  bool
-	calls    map[uint64]*nodeCall
-	nextID   uint64
-	leaving  bool   // left the cluster: stop once lost
-	why      string // how the loss was noticed, for a node cut off
+	slots      int  // the node's, while it is up
+	inflight   int  // tasks the node holds
+	reclaiming int  // asked to take one back, not yet done
+	spare      bool // in the pool's spare list
+	maxOut     int  // the payload limit towards this node
+	counted    bool
+	calls      map[uint64]*nodeCall
+	nextID     uint64
+	leaving    bool   // left the cluster: stop once lost
+	why        string // how the loss was noticed, for a node cut off
 
 	hbSeq      uint64
 	lastHeard  time.Time
@@ -77,6 +78,7 @@ type nodeCall struct {
 	intr     *nodeCallInterrupt
 	timer    *time.Timer // its deadline, plus remoteDeadlineWait
 	busy     bool        // it takes a slot of the node; under the pool's lock
+	reclaim  bool        // asked back from the node
 }
 
 // nodeCallInterrupt is the futures.Interrupter of a task sent to a node:
@@ -173,8 +175,12 @@ func (l *nodeLink) Receive(ctx actor.Context) {
 		l.timerFired(ctx, m)
 	case *remotepb.Welcome:
 		l.welcome(ctx, m)
-	case *remotepb.Credit:
-		l.credit(ctx, m)
+	case *linkDoneMsg:
+		l.taskDone(ctx, m.id)
+	case *linkReclaimMsg:
+		l.reclaim(ctx)
+	case *remotepb.Reclaimed:
+		l.reclaimed(ctx, m.GetId())
 	case *remotepb.HeartbeatAck:
 		if l.state == linkUp {
 			l.lastHeard = time.Now()
@@ -444,27 +450,68 @@ func (l *nodeLink) send(ctx actor.Context, j job) {
 	ctx.Send(l.node, req)
 }
 
-// credit takes back the places of the tasks the node reports done; their
-// futures are complete already, their Completions having come first.
-func (l *nodeLink) credit(ctx actor.Context, m *remotepb.Credit) {
-	if l.state != linkUp {
+// taskDone takes back the place of a task whose outcome came from the
+// node: its future is complete (or was, before the outcome came).
+func (l *nodeLink) taskDone(ctx actor.Context, id uint64) {
+	c := l.calls[id]
+	if c == nil || l.state != linkUp {
+		return // one of an earlier connection's
+	}
+	l.lastHeard = time.Now()
+	delete(l.calls, id)
+	l.credits++
+	if c.reclaim { // too late: it had started
+		l.pool.reclaimDone(l)
+	}
+	l.settle(c, nil)
+	l.fill(ctx)
+}
+
+// reclaim asks the node to give back the newest task it holds that it may
+// not have started (one beyond its slots), for an idle node.
+func (l *nodeLink) reclaim(ctx actor.Context) {
+	var newest *nodeCall
+	if l.state == linkUp {
+		for _, c := range l.calls {
+			if !c.finished && !c.reclaim && !c.j.future().IsDone() && (newest == nil || c.id > newest.id) {
+				newest = c
+			}
+		}
+	}
+	if newest == nil || len(l.calls) <= l.slots {
+		l.pool.reclaimDone(l)
+		return
+	}
+	newest.reclaim = true
+	ctx.Send(l.node, &remotepb.CancelTask{Id: newest.id, Proxy: l.self, Reclaim: true})
+}
+
+// reclaimed takes back a task the node gave back unstarted: it goes to the
+// head of the queue, for the idle node (a task given back is no retry: its
+// budget is untouched).
+func (l *nodeLink) reclaimed(ctx actor.Context, id uint64) {
+	c := l.calls[id]
+	if c == nil || !c.reclaim || l.state != linkUp {
 		return
 	}
 	l.lastHeard = time.Now()
-	for _, id := range m.GetDone() {
-		c := l.calls[id]
-		if c == nil {
-			continue // one of an earlier connection's
-		}
-		delete(l.calls, id)
-		l.credits++
-		l.settle(c, nil)
+	delete(l.calls, id)
+	l.credits++
+	if c.timer != nil {
+		c.timer.Stop()
 	}
+	c.intr.moveTo(nil, 0)
+	c.finished = true
+	l.pool.done(l, c)
+	l.pool.reclaimDone(l)
+	l.pool.putRetry(c.j, c.intr)
+	l.pool.requeue(l.slot, []job{c.j})
 	l.fill(ctx)
 }
 
 // settle ends a call the link is done with: unless it is already, its
-// future fails with err, or with a note that its outcome never came.
+// future fails with err (or, if its outcome could not complete it, with a
+// note saying so).
 func (l *nodeLink) settle(c *nodeCall, err error) {
 	if c.timer != nil {
 		c.timer.Stop()
@@ -480,7 +527,7 @@ func (l *nodeLink) settle(c *nodeCall, err error) {
 	case err != nil:
 		c.j.finishRemote(nil, err)
 	default:
-		c.j.finishRemote(nil, fmt.Errorf("pools: node %s reported task %q done, but its outcome never arrived", l.addr, c.spec.name))
+		c.j.finishRemote(nil, fmt.Errorf("pools: node %s sent the outcome of task %q, which did not complete its future", l.addr, c.spec.name))
 	}
 	l.pool.finishTaken()
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/actorfutures/actorfutures/actors"
@@ -22,6 +24,28 @@ type nodeServer struct {
 	pool *ActorPool
 	pid  *actor.PID
 	disp *workerDispatcher
+
+	goneMu sync.Mutex
+	gone   map[string]bool // coordinators' addresses whose connection ended
+}
+
+// isGone reports whether the connection to a coordinator's address
+// ended: nothing more is sent there (a send would have the endpoint
+// writer dial it, and sleep two seconds in its mailbox).
+func (s *nodeServer) isGone(addr string) bool {
+	s.goneMu.Lock()
+	defer s.goneMu.Unlock()
+	return s.gone[addr]
+}
+
+func (s *nodeServer) setGone(addr string, gone bool) {
+	s.goneMu.Lock()
+	defer s.goneMu.Unlock()
+	if gone {
+		s.gone[addr] = true
+	} else {
+		delete(s.gone, addr)
+	}
 }
 
 func (ep *Endpoint) startNodeServer() error {
@@ -29,8 +53,8 @@ func (ep *Endpoint) startNodeServer() error {
 	if err != nil {
 		return err
 	}
-	s := &nodeServer{ep: ep, pool: pool, disp: newWorkerDispatcher()}
-	a := &nodeActor{srv: s, sessions: map[string]*nodeSession{}, gone: map[string]bool{}}
+	s := &nodeServer{ep: ep, pool: pool, disp: newWorkerDispatcher(), gone: map[string]bool{}}
+	a := &nodeActor{srv: s, sessions: map[string]*nodeSession{}}
 	props := actor.PropsFromProducer(func() actor.Actor { return a }, actor.WithDispatcher(s.disp))
 	s.pid, err = ep.sys.Root.SpawnNamed(props, remotepb.NodeActorName)
 	if err != nil {
@@ -52,14 +76,14 @@ func (s *nodeServer) stop(ctx context.Context) error {
 
 // nodeActor is a node's well-known actor. It keeps a session per
 // coordinator's node proxy, submits their requests to the node's pool,
-// and sends each outcome to the task's future and the freed credit to the
-// proxy. It is the node's only sender to other nodes.
+// and keeps their books; the pool's worker that ran a task sends its
+// outcome to the task's future itself, sparing the round trip a hop. The
+// outcome names the proxy, which the coordinator gives back the task's
+// place in its window: no message of its own.
 type nodeActor struct {
 	srv      *nodeServer
 	self     *actor.PID
 	sessions map[string]*nodeSession // by proxy PID
-	gone     map[string]bool         // coordinators' addresses whose connection ended
-	flushing bool                    // a flushCreditsMsg is on its way
 	stopping bool
 }
 
@@ -67,14 +91,15 @@ type nodeSession struct {
 	proxy      *actor.PID
 	maxPayload int
 	tasks      map[uint64]*nodeTask
-	done       []uint64 // ended since the last Credit
-	dropped    bool
+	dropped    atomic.Bool // its proxy is gone; read by the workers
 }
 
 type nodeTask struct {
-	req    *remotepb.Request
-	f      *futures.Future[*remotepb.Completion]
-	cancel context.CancelFunc
+	req     *remotepb.Request
+	f       *futures.Future[*remotepb.Completion]
+	cancel  context.CancelFunc
+	sent    bool // the worker sent the outcome; written before f completes
+	reclaim bool // its coordinator takes it back, unstarted
 }
 
 // Messages the node actor sends itself. They never leave the process.
@@ -83,7 +108,6 @@ type (
 		s  *nodeSession
 		id uint64
 	}
-	flushCreditsMsg struct{}
 )
 
 // peerLimit is the payload limit between this endpoint and a peer: the
@@ -107,16 +131,22 @@ func (a *nodeActor) Receive(ctx actor.Context) {
 		a.request(ctx, m)
 	case *nodeTaskDoneMsg:
 		a.taskDone(ctx, m)
-	case *flushCreditsMsg:
-		a.flush(ctx)
 	case *remotepb.CancelTask:
 		if s := a.sessions[pidKey(m.GetProxy())]; s != nil {
 			if t := s.tasks[m.GetId()]; t != nil {
-				t.f.Interrupt()
+				if m.GetReclaim() {
+					// Given back only if it has not started (Cancel fails
+					// on a running task); taskDone, which its done-callback
+					// triggers, reads reclaim after this.
+					t.reclaim = true
+					t.reclaim = t.f.Cancel()
+				} else {
+					t.f.Interrupt()
+				}
 			}
 		}
 	case *remotepb.Heartbeat:
-		if to := m.GetReplyTo(); to != nil && !a.gone[to.GetAddress()] && !a.stopping {
+		if to := m.GetReplyTo(); to != nil && !a.srv.isGone(to.GetAddress()) && !a.stopping {
 			ctx.Send(to, &remotepb.HeartbeatAck{Seq: m.GetSeq(), Node: a.self})
 		}
 	case *actor.Terminated:
@@ -142,7 +172,7 @@ func (a *nodeActor) hello(ctx actor.Context, m *remotepb.Hello) {
 		ctx.Send(proxy, w)
 		return
 	}
-	delete(a.gone, proxy.GetAddress())
+	a.srv.setGone(proxy.GetAddress(), false)
 	s := a.session(ctx, proxy)
 	s.maxPayload = peerLimit(a.srv.ep.cfg.maxPayload, m.GetMaxPayload())
 	w.Slots = uint32(a.srv.ep.cfg.slots)
@@ -167,7 +197,7 @@ func (a *nodeActor) session(ctx actor.Context, proxy *actor.PID) *nodeSession {
 
 func (a *nodeActor) request(ctx actor.Context, m *remotepb.Request) {
 	proxy := m.GetProxy()
-	if proxy == nil || a.stopping || a.gone[proxy.GetAddress()] {
+	if proxy == nil || a.stopping || a.srv.isGone(proxy.GetAddress()) {
 		return
 	}
 	s := a.session(ctx, proxy)
@@ -178,19 +208,25 @@ func (a *nodeActor) request(ctx actor.Context, m *remotepb.Request) {
 	if d := m.GetTimeoutNanos(); d > 0 {
 		tctx, cancel = context.WithTimeout(tctx, time.Duration(d))
 	}
-	maxOut := s.maxPayload
-	f := Submit(tctx, a.srv.pool, func(ctx context.Context) (*remotepb.Completion, error) {
-		return a.srv.run(ctx, m, maxOut), nil
+	maxOut, srv, root := s.maxPayload, a.srv, ctx.ActorSystem().Root
+	t := &nodeTask{req: m, cancel: cancel}
+	t.f = Submit(tctx, a.srv.pool, func(ctx context.Context) (*remotepb.Completion, error) {
+		c := srv.run(ctx, m, maxOut)
+		c.Proxy = proxy
+		if future := m.GetFuture(); future != nil && !s.dropped.Load() && !srv.isGone(proxy.GetAddress()) {
+			root.Send(future, c)
+			t.sent = true
+		}
+		return c, nil
 	})
-	s.tasks[m.GetId()] = &nodeTask{req: m, f: f, cancel: cancel}
-	root, self, id := ctx.ActorSystem().Root, a.self, m.GetId()
-	f.AddDoneCallback(func(*futures.Future[*remotepb.Completion]) { root.Send(self, &nodeTaskDoneMsg{s: s, id: id}) })
+	s.tasks[m.GetId()] = t
+	self, id := a.self, m.GetId()
+	t.f.AddDoneCallback(func(*futures.Future[*remotepb.Completion]) { root.Send(self, &nodeTaskDoneMsg{s: s, id: id}) })
 }
 
-// taskDone sends a task's outcome to its future, and its credit, with
-// those of the other tasks that ended in the same mailbox batch, to its
-// proxy: Completion first, on the same stream, so that the future is
-// complete when the proxy learns it is.
+// taskDone forgets a task, and sends the outcome of one that never ran to
+// its future (the worker that ran one sent its outcome), or, for one its
+// coordinator reclaimed, says so to the proxy.
 func (a *nodeActor) taskDone(ctx actor.Context, m *nodeTaskDoneMsg) {
 	t := m.s.tasks[m.id]
 	if t == nil {
@@ -198,36 +234,23 @@ func (a *nodeActor) taskDone(ctx actor.Context, m *nodeTaskDoneMsg) {
 	}
 	delete(m.s.tasks, m.id)
 	t.cancel()
-	if m.s.dropped || a.stopping || a.gone[m.s.proxy.GetAddress()] {
-		// Nobody wants it, and a send to a gone address would have the
-		// endpoint writer dial it, and sleep two seconds in its mailbox.
+	if m.s.dropped.Load() || a.stopping || a.srv.isGone(m.s.proxy.GetAddress()) {
+		return // nobody wants it
+	}
+	if t.reclaim {
+		ctx.Send(m.s.proxy, &remotepb.Reclaimed{Id: m.id, Node: a.self})
 		return
 	}
-	c, err := t.f.Result(context.Background())
-	if err != nil { // the node's pool ended it before it ran: interrupted, expired, shut down
-		c = &remotepb.Completion{Id: t.req.GetId(), Task: t.req.GetTask(), Node: a.srv.ep.address, Failure: failureOf(err)}
+	if _, err := t.f.Result(context.Background()); err != nil && !t.sent {
+		// The node's pool ended it before it ran: interrupted, expired,
+		// shut down.
+		c := &remotepb.Completion{Id: t.req.GetId(), Task: t.req.GetTask(), Node: a.srv.ep.address,
+			Failure: failureOf(err), Proxy: m.s.proxy}
 		if errors.Is(err, futures.ErrTimeout) {
 			c.Failure.Reason = remotepb.Failure_EXPIRED
 		}
-	}
-	if future := t.req.GetFuture(); future != nil {
-		ctx.Send(future, c)
-	}
-	m.s.done = append(m.s.done, m.id)
-	if !a.flushing {
-		a.flushing = true
-		ctx.Send(a.self, &flushCreditsMsg{})
-	}
-}
-
-// flush sends each proxy one Credit for the tasks that ended since the
-// last: under load, one message frees many places.
-func (a *nodeActor) flush(ctx actor.Context) {
-	a.flushing = false
-	for _, s := range a.sessions {
-		if len(s.done) > 0 && !s.dropped && !a.gone[s.proxy.GetAddress()] {
-			ctx.Send(s.proxy, &remotepb.Credit{Node: a.self, N: uint32(len(s.done)), Done: s.done})
-			s.done = nil
+		if future := t.req.GetFuture(); future != nil {
+			ctx.Send(future, c)
 		}
 	}
 }
@@ -240,7 +263,7 @@ func (a *nodeActor) coordinatorGone(m *actor.Terminated) {
 		return
 	}
 	if m.GetWhy() == actor.TerminatedReason_AddressTerminated {
-		a.gone[who.GetAddress()] = true
+		a.srv.setGone(who.GetAddress(), true)
 		for _, s := range a.sessions {
 			if s.proxy.GetAddress() == who.GetAddress() {
 				a.drop(s)
@@ -254,7 +277,7 @@ func (a *nodeActor) coordinatorGone(m *actor.Terminated) {
 }
 
 func (a *nodeActor) drop(s *nodeSession) {
-	s.dropped = true
+	s.dropped.Store(true)
 	delete(a.sessions, pidKey(s.proxy))
 	for _, t := range s.tasks {
 		t.f.Interrupt()

@@ -53,6 +53,7 @@ type RemotePool struct {
 
 	// Under the dispatch's lock:
 	upNodes   map[string]int // links up, by node address
+	up        []*nodeLink    // the links up
 	freeSlots int            // slots of up nodes that hold no task
 	spare     []*nodeLink    // links whose node is busy but could hold more
 
@@ -258,26 +259,58 @@ func (p *RemotePool) abandon() { p.sys.Root.Send(p.router, linkAbandon) }
 // pool never looks drained while a job is on its way to a node.
 //
 // A link whose node has a free slot takes a job whenever there is one,
-// and goes idle when there is none. One whose node's slots are all taken
-// (it may hold up to its window) takes one only if the queue holds more
-// jobs than the other nodes' free slots: otherwise the job would wait on
-// this node while another sits idle. It waits as a spare, woken when a
-// submit finds no idle link.
+// and goes idle when there is none (asking busier nodes to give back
+// tasks they hold beyond their slots, see reclaimForLocked). One whose
+// node's slots are all taken (it may hold up to its window) takes one
+// only if the queue holds more jobs than the other nodes' free slots, and
+// no other node holds fewer tasks: otherwise the job would wait on this
+// node while another has room. It waits as a spare, woken when a submit
+// finds no idle link.
 func (p *RemotePool) take(l *nodeLink) job {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if l.inflight >= l.slots {
-		if p.queue.Len() <= p.freeSlots {
-			p.markSpareLocked(l)
-			return nil
-		}
+	if l.inflight >= l.slots && (p.queue.Len() <= p.freeSlots || !p.leastLoadedLocked(l)) {
+		p.markSpareLocked(l)
+		return nil
 	}
 	p.unmarkSpareLocked(l)
 	j := p.nextLocked(l.slot)
 	if j != nil {
 		p.running.Add(1)
+		return j
 	}
-	return j
+	if l.inflight < l.slots {
+		p.reclaimForLocked(l)
+	}
+	return nil
+}
+
+// reclaimForLocked has the links whose nodes hold tasks beyond their
+// slots take some back for l, whose node has a free slot and nothing
+// queued for it, until l's node would hold about as many: a task sent
+// ahead to a busy node would wait there while this one idles (as when a
+// node comes up in a pool whose tasks all went to the first one up).
+func (p *RemotePool) reclaimForLocked(l *nodeLink) {
+	for asked := 0; ; asked++ {
+		var from *nodeLink
+		for _, x := range p.up {
+			if x != l && (from == nil || x.inflight-x.reclaiming > from.inflight-from.reclaiming) {
+				from = x
+			}
+		}
+		if from == nil || from.inflight-from.reclaiming <= max(from.slots, l.inflight+asked+1) {
+			return
+		}
+		from.reclaiming++
+		p.sys.Root.Send(from.self, &linkReclaimMsg{})
+	}
+}
+
+// reclaimDone records that a reclaim l was asked for is over.
+func (p *RemotePool) reclaimDone(l *nodeLink) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l.reclaiming = max(0, l.reclaiming-1)
 }
 
 // busy records that l's node holds c's task; its slot is taken until the
@@ -332,6 +365,17 @@ func (p *RemotePool) unmarkSpareLocked(l *nodeLink) {
 	}
 }
 
+// leastLoadedLocked reports whether no other node holds fewer tasks than
+// l's.
+func (p *RemotePool) leastLoadedLocked(l *nodeLink) bool {
+	for _, x := range p.up {
+		if x != l && x.inflight < l.inflight {
+			return false
+		}
+	}
+	return true
+}
+
 // saturated reports whether a new task would find no idle link.
 func (p *RemotePool) saturated() bool {
 	p.mu.Lock()
@@ -339,15 +383,22 @@ func (p *RemotePool) saturated() bool {
 	return len(p.idle) == 0 && len(p.spare) > 0
 }
 
-// wakeSpare wakes the spare link that has waited longest, if any.
+// wakeSpare wakes the spare link whose node holds the fewest tasks (the
+// one that has waited longest, among equals), if any.
 func (p *RemotePool) wakeSpare() {
 	p.mu.Lock()
 	if len(p.spare) == 0 {
 		p.mu.Unlock()
 		return
 	}
-	l := p.spare[0]
-	p.spare = p.spare[1:]
+	i := 0
+	for k, x := range p.spare {
+		if x.inflight < p.spare[i].inflight {
+			i = k
+		}
+	}
+	l := p.spare[i]
+	p.spare = slices.Delete(p.spare, i, i+1)
 	l.spare = false
 	p.mu.Unlock()
 	p.sys.Root.Send(l.self, wakeUp)
@@ -367,7 +418,8 @@ func (p *RemotePool) linkUp(l *nodeLink, slots int) {
 	defer p.mu.Unlock()
 	p.workers++
 	p.upNodes[l.addr]++
-	l.slots, l.inflight = slots, 0
+	p.up = append(p.up, l)
+	l.slots, l.inflight, l.reclaiming = slots, 0, 0
 	p.freeSlots += slots
 }
 
@@ -381,6 +433,10 @@ func (p *RemotePool) linkDown(l *nodeLink) {
 	for _, c := range l.calls {
 		p.doneLocked(l, c)
 	}
+	if i := slices.Index(p.up, l); i >= 0 {
+		p.up = slices.Delete(p.up, i, i+1)
+	}
+	l.reclaiming = 0
 	p.freeSlots -= l.slots
 	l.slots = 0
 	p.workers--

@@ -322,3 +322,31 @@ func TestRemoteFrozenNodeIsLostByHeartbeat(t *testing.T) {
 	g.waitStopped(t, 1)
 	assert.Equal(t, 49, value(t, remoteSquare.Submit(ctx, p, 7)))
 }
+
+// Tasks sent ahead to a busy node, before another node was up, are given
+// back for the idle one as soon as it is: none waits on a busy node while
+// another could run it, and none that started is taken back.
+func TestRemoteIdleNodeReclaimsTasksSentAhead(t *testing.T) {
+	a := startNode(t, nodeSpec{})
+	p := newRemotePool(t, pools.WithNodes(a.addr))
+	waitNodeUp(t, p, a.addr, 1)
+	ctx := timeout(t)
+	g := newProcGate(t)
+	var fs []*futures.Future[int]
+	for range 6 {
+		fs = append(fs, remoteGate.Submit(ctx, p, g.dir))
+	}
+	g.waitStarted(t, 2) // a runs two, and holds four
+
+	b := startNode(t, nodeSpec{})
+	require.NoError(t, p.AddNode(b.addr))
+	g.waitStarted(t, 2) // b took two back from a, and runs them
+	g.open(t, 6)
+	ran := map[int]int{}
+	for _, f := range fs {
+		ran[value(t, f)]++
+	}
+	assert.Len(t, ran, 2)
+	assert.GreaterOrEqual(t, ran[a.pid], 2)
+	assert.GreaterOrEqual(t, ran[b.pid], 2)
+}

@@ -14,6 +14,8 @@ type (
 	linkLeaveMsg        struct{}                 // the node left the cluster
 	linkInterruptAllMsg struct{}
 	linkAbandonMsg      struct{}
+	linkDoneMsg         struct{ id uint64 } // a task's outcome came from its node
+	linkReclaimMsg      struct{}            // take a task sent ahead back, for an idle node
 )
 
 var (

@@ -77,7 +77,30 @@ func errorOf(f *remotepb.Failure, task, node string) error {
 // output of a registered task, decoded into the task's output type (or,
 // for a chunk of Task.Map, into its outcomes), or for a subscription a
 // value of the future's own type.
+//
+// The Completion of a task names the node proxy (the pool's link) that sent
+// the task: it gets the task's place in its window back, as soon as the
+// future is complete.
 func completeFromWire(c *remotepb.Completion, t futures.Target) error {
+	err := complete(c, t)
+	if s, ok := t.(interface{ System() *actor.ActorSystem }); ok {
+		giveBack(s.System(), c)
+	}
+	return err
+}
+
+// giveBack tells the link that sent a task that its outcome came back. A
+// link is an actor of this process: a proxy anywhere else (a node's bug)
+// gets nothing, as a Go struct cannot cross.
+func giveBack(sys *actor.ActorSystem, c *remotepb.Completion) {
+	proxy := c.GetProxy()
+	if sys == nil || proxy == nil || c.GetId() == 0 || proxy.GetAddress() != sys.ProcessRegistry.Address {
+		return
+	}
+	sys.Root.Send(proxy, &linkDoneMsg{id: c.GetId()})
+}
+
+func complete(c *remotepb.Completion, t futures.Target) error {
 	if c.GetCancelled() {
 		if !t.Cancel() {
 			return t.SetException(futures.ErrCancelled)
