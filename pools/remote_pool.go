@@ -263,8 +263,8 @@ func (p *RemotePool) abandon() { p.sys.Root.Send(p.router, linkAbandon) }
 // tasks they hold beyond their slots, see reclaimForLocked). One whose
 // node's slots are all taken (it may hold up to its window) takes one
 // only if the queue holds more jobs than the other nodes' free slots, and
-// no other node holds fewer tasks: otherwise the job would wait on this
-// node while another has room. It waits as a spare, woken when a submit
+// no other node holds many fewer tasks: otherwise the job would wait on
+// this node while another has room. It waits as a spare, woken when a submit
 // finds no idle link.
 func (p *RemotePool) take(l *nodeLink) job {
 	p.mu.Lock()
@@ -365,11 +365,15 @@ func (p *RemotePool) unmarkSpareLocked(l *nodeLink) {
 	}
 }
 
-// leastLoadedLocked reports whether no other node holds fewer tasks than
-// l's.
+// leastLoadedLocked reports whether no other node holds many fewer tasks
+// than l's: a quarter of the window fewer, or a node's slots, whichever
+// is more. (Strictly the least loaded would alternate the links task by
+// task, each waking for one; the slack lets a link send a burst, which
+// the remote sends as one batch.)
 func (p *RemotePool) leastLoadedLocked(l *nodeLink) bool {
+	slack := max(l.slots, l.window/4)
 	for _, x := range p.up {
-		if x != l && x.inflight < l.inflight {
+		if x != l && x.inflight+slack <= l.inflight {
 			return false
 		}
 	}
