@@ -233,3 +233,36 @@ func TestRemoteShutdown(t *testing.T) {
 	assert.Zero(t, p.Stats().Workers)
 	require.NoError(t, n.stop(), "the node exits cleanly")
 }
+
+func init() {
+	childModes["remote-gate-coordinator"] = func() int {
+		ep, err := pools.Listen("127.0.0.1:0")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		p, err := pools.NewRemotePool(ep, pools.WithNodes(os.Getenv("REMOTE_NODE_ADDR")))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		_, err = remoteGate.Submit(context.Background(), p, os.Getenv("GATE_DIR")).Result(context.Background())
+		fmt.Fprintln(os.Stderr, "the gate task ended:", err) // the test kills this process first
+		return 1
+	}
+}
+
+// A node whose coordinator dies interrupts the tasks it ran for it.
+func TestRemoteNodeInterruptsTheTasksOfADeadCoordinator(t *testing.T) {
+	n := startNode(t, nodeSpec{})
+	g := newProcGate(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=remote-gate-coordinator", "GORACE=atexit_sleep_ms=0",
+		"REMOTE_NODE_ADDR="+n.addr, "GATE_DIR="+g.dir)
+	cmd.Stderr = os.Stderr
+	require.NoError(t, cmd.Start())
+	g.waitStarted(t, 1)
+	require.NoError(t, cmd.Process.Kill())
+	_ = cmd.Wait()
+	g.waitStopped(t, 1) // its context was cancelled on the node
+}
