@@ -45,6 +45,7 @@ type Endpoint struct {
 
 	guardMu      sync.Mutex
 	terminatedAt map[string]time.Time // the last EndpointTerminatedEvent of each address; under guardMu
+	gone         map[string]bool      // addresses whose endpoint terminated, not connected since; under guardMu
 	guardSub     *eventstream.Subscription
 	deadSub      *eventstream.Subscription
 	topoSub      *eventstream.Subscription
@@ -158,6 +159,7 @@ func listen(addr string, cfg endpointConfig, node bool) (ep *Endpoint, err error
 	}
 	ep.address = ep.sys.Address()
 	ep.guard()
+	ep.startLiveness()
 	// A task's outcome that reaches a future no longer there (it failed
 	// here, at its deadline or as its node was lost) still gives its
 	// link's place back.
@@ -278,14 +280,29 @@ func (ep *Endpoint) joinCluster(rcfg *remote.Config) (err error) {
 // It also notes when each address's endpoint last terminated (see
 // quietFor).
 func (ep *Endpoint) guard() {
-	ep.terminatedAt = map[string]time.Time{}
+	ep.terminatedAt, ep.gone = map[string]time.Time{}, map[string]bool{}
 	ep.guardSub = ep.sys.EventStream.Subscribe(func(evt any) {
-		if e, ok := evt.(*remote.EndpointTerminatedEvent); ok {
+		switch e := evt.(type) {
+		case *remote.EndpointTerminatedEvent:
 			ep.guardMu.Lock()
 			ep.terminatedAt[e.Address] = time.Now()
+			ep.gone[e.Address] = true
+			ep.guardMu.Unlock()
+		case *remote.EndpointConnectedEvent:
+			ep.guardMu.Lock()
+			delete(ep.gone, e.Address)
 			ep.guardMu.Unlock()
 		}
 	})
+}
+
+// isGone reports whether the connection to addr ended and was not made
+// again since: a message there would have protoactor-go dial a dead
+// address, its endpoint writer sleeping two seconds on the failure.
+func (ep *Endpoint) isGone(addr string) bool {
+	ep.guardMu.Lock()
+	defer ep.guardMu.Unlock()
+	return ep.gone[addr]
 }
 
 // endpointSettle is how long an address's endpoint stays unsettled after

@@ -166,7 +166,7 @@ func (l *nodeLink) Receive(ctx actor.Context) {
 	case *actor.Restarting:
 		l.lost(ctx, "the pool's link to it failed", false)
 	case *actor.Stopping:
-		l.stop()
+		l.stop(ctx)
 	case *actor.Stopped:
 		l.disp.stop()
 	case *linkProbedMsg:
@@ -175,6 +175,10 @@ func (l *nodeLink) Receive(ctx actor.Context) {
 		l.timerFired(ctx, m)
 	case *remotepb.Welcome:
 		l.welcome(ctx, m)
+	case *remotepb.Goodbye: // the node stops
+		if l.state == linkUp || l.state == linkCutOff {
+			l.lost(ctx, "node stopped", true)
+		}
 	case *linkDoneMsg:
 		l.taskDone(ctx, m.id)
 	case *linkReclaimMsg:
@@ -187,7 +191,7 @@ func (l *nodeLink) Receive(ctx actor.Context) {
 		}
 	case *actor.Terminated:
 		if who := m.GetWho(); l.node != nil && who != nil && who.GetAddress() == l.node.GetAddress() &&
-			who.GetId() == l.node.GetId() && (l.state == linkUp || l.state == linkCutOff) {
+			who.GetId() == remotepb.LivenessName && (l.state == linkUp || l.state == linkCutOff) {
 			why := "connection lost"
 			switch {
 			case l.state == linkCutOff:
@@ -335,9 +339,9 @@ func (l *nodeLink) welcome(ctx actor.Context, m *remotepb.Welcome) {
 	l.credits = l.window
 	l.maxOut = peerLimit(l.pool.ep.cfg.maxPayload, m.GetMaxPayload())
 	l.lastHeard = time.Now()
-	// Its Terminated comes when the node's actor stops, or, with reason
+	// Its Terminated comes when the node's endpoint stops, or, with reason
 	// AddressTerminated, when the connection to the node ends.
-	ctx.Watch(l.node)
+	ctx.Watch(actor.NewPID(l.node.GetAddress(), remotepb.LivenessName))
 	l.counted = true
 	l.pool.linkUp(l, max(1, int(m.GetSlots())))
 	l.pool.events.Publish(supervisor.Event{Kind: supervisor.Started, Child: l.addr})
@@ -618,8 +622,12 @@ func (l *nodeLink) failAll(err error) {
 	}
 }
 
-// stop ends the link for good: its actor is stopping.
-func (l *nodeLink) stop() {
+// stop ends the link for good: its actor is stopping. A node still up is
+// told, and interrupts what it runs for the link.
+func (l *nodeLink) stop(ctx actor.Context) {
+	if l.state == linkUp && !l.pool.ep.isGone(l.addr) {
+		ctx.Send(l.node, &remotepb.Goodbye{Proxy: l.self})
+	}
 	l.stopTimer()
 	l.cancelDial()
 	l.state = linkStopped

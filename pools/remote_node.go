@@ -54,7 +54,7 @@ func (ep *Endpoint) startNodeServer() error {
 		return err
 	}
 	s := &nodeServer{ep: ep, pool: pool, disp: newWorkerDispatcher(), gone: map[string]bool{}}
-	a := &nodeActor{srv: s, sessions: map[string]*nodeSession{}}
+	a := &nodeActor{srv: s, sessions: map[string]*nodeSession{}, watching: map[string]bool{}}
 	props := actor.PropsFromProducer(func() actor.Actor { return a }, actor.WithDispatcher(s.disp))
 	s.pid, err = ep.sys.Root.SpawnNamed(props, remotepb.NodeActorName)
 	if err != nil {
@@ -66,9 +66,9 @@ func (ep *Endpoint) startNodeServer() error {
 	return nil
 }
 
-// stop stops the node actor (coordinators watching it learn that the node
-// is gone), then interrupts the running tasks and waits for them within
-// ctx.
+// stop stops the node actor, which tells its coordinators' proxies that
+// the node goes (they fail or retry what it held) and sends nothing more,
+// then interrupts the running tasks and waits for them within ctx.
 func (s *nodeServer) stop(ctx context.Context) error {
 	_ = actors.StopAndWait(context.WithoutCancel(ctx), s.ep.sys.ActorSystem, s.pid)
 	return s.pool.Shutdown(ctx, CancelPending(), InterruptRunning())
@@ -84,6 +84,7 @@ type nodeActor struct {
 	srv      *nodeServer
 	self     *actor.PID
 	sessions map[string]*nodeSession // by proxy PID
+	watching map[string]bool         // coordinators' addresses whose endpoint it watches
 	stopping bool
 }
 
@@ -145,6 +146,10 @@ func (a *nodeActor) Receive(ctx actor.Context) {
 				}
 			}
 		}
+	case *remotepb.Goodbye:
+		if s := a.sessions[pidKey(m.GetProxy())]; s != nil {
+			a.drop(s)
+		}
 	case *remotepb.Heartbeat:
 		if to := m.GetReplyTo(); to != nil && !a.srv.isGone(to.GetAddress()) && !a.stopping {
 			ctx.Send(to, &remotepb.HeartbeatAck{Seq: m.GetSeq(), Node: a.self})
@@ -154,6 +159,9 @@ func (a *nodeActor) Receive(ctx actor.Context) {
 	case *actor.Stopping:
 		a.stopping = true
 		for _, s := range a.sessions {
+			if !a.srv.isGone(s.proxy.GetAddress()) && !a.srv.ep.isGone(s.proxy.GetAddress()) {
+				ctx.Send(s.proxy, &remotepb.Goodbye{Node: a.self})
+			}
 			a.drop(s)
 		}
 	case *actor.Stopped:
@@ -181,9 +189,9 @@ func (a *nodeActor) hello(ctx actor.Context, m *remotepb.Hello) {
 	ctx.Send(proxy, w)
 }
 
-// session returns the session of a proxy, starting one (and a watch of
-// the proxy: when it stops, or its process goes, its tasks are
-// interrupted) if there is none.
+// session returns the session of a proxy, starting one if there is none,
+// with a watch of its endpoint: when the connection to it ends, the tasks
+// of its proxies are interrupted. (A proxy that stops says Goodbye.)
 func (a *nodeActor) session(ctx actor.Context, proxy *actor.PID) *nodeSession {
 	key := pidKey(proxy)
 	if s := a.sessions[key]; s != nil {
@@ -191,7 +199,10 @@ func (a *nodeActor) session(ctx actor.Context, proxy *actor.PID) *nodeSession {
 	}
 	s := &nodeSession{proxy: proxy, maxPayload: a.srv.ep.cfg.maxPayload, tasks: map[uint64]*nodeTask{}}
 	a.sessions[key] = s
-	ctx.Watch(proxy)
+	if addr := proxy.GetAddress(); !a.watching[addr] {
+		a.watching[addr] = true
+		ctx.Watch(actor.NewPID(addr, remotepb.LivenessName))
+	}
 	return s
 }
 
@@ -255,24 +266,20 @@ func (a *nodeActor) taskDone(ctx actor.Context, m *nodeTaskDoneMsg) {
 	}
 }
 
-// coordinatorGone drops the session of a proxy that stopped, or of every
-// proxy at an address whose connection ended, interrupting their tasks.
+// coordinatorGone drops the sessions of every proxy of a coordinator's
+// endpoint whose connection ended, interrupting their tasks.
 func (a *nodeActor) coordinatorGone(m *actor.Terminated) {
 	who := m.GetWho()
-	if who == nil {
+	if who == nil || who.GetId() != remotepb.LivenessName {
 		return
 	}
-	if m.GetWhy() == actor.TerminatedReason_AddressTerminated {
-		a.srv.setGone(who.GetAddress(), true)
-		for _, s := range a.sessions {
-			if s.proxy.GetAddress() == who.GetAddress() {
-				a.drop(s)
-			}
+	addr := who.GetAddress()
+	delete(a.watching, addr)
+	a.srv.setGone(addr, true) // until a Hello from there
+	for _, s := range a.sessions {
+		if s.proxy.GetAddress() == addr {
+			a.drop(s)
 		}
-		return
-	}
-	if s := a.sessions[pidKey(who)]; s != nil {
-		a.drop(s)
 	}
 }
 

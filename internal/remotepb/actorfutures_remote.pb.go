@@ -155,13 +155,19 @@ func (x *Hello) GetMaxPayload() uint64 {
 	return 0
 }
 
-// Welcome answers Hello.
+// Welcome answers Hello. Each endpoint, coordinator or node, has a
+// process named "actorfutures-endpoint" that the other side watches, to
+// hear from its own remote when the connection ends; it never answers.
+// The actors themselves are never watched from another node, so that no
+// Terminated crosses at their end, to an address perhaps gone
+// (protoactor-go would dial it, and stall two seconds); an end that stops
+// says Goodbye.
 type Welcome struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache
 	unknownFields protoimpl.UnknownFields
 
-	Node       *actor.PID `protobuf:"bytes,1,opt,name=node,proto3" json:"node,omitempty"` // the node's actor: requests go there; the coordinator watches it
+	Node       *actor.PID `protobuf:"bytes,1,opt,name=node,proto3" json:"node,omitempty"` // the node's actor: requests go there
 	Version    uint32     `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
 	NodeId     string     `protobuf:"bytes,3,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`              // the node's actor system ID: a restarted node has a new one
 	Slots      uint32     `protobuf:"varint,4,opt,name=slots,proto3" json:"slots,omitempty"`                             // tasks the node runs at once
@@ -770,6 +776,64 @@ func (x *Reclaimed) GetNode() *actor.PID {
 	return nil
 }
 
+// Goodbye says an end stops: a proxy, to its node (its tasks there are
+// interrupted, and nothing more is sent to it), or a node, to its
+// proxies (what it held fails, or is retried).
+type Goodbye struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Proxy *actor.PID `protobuf:"bytes,1,opt,name=proxy,proto3" json:"proxy,omitempty"` // set by a proxy
+	Node  *actor.PID `protobuf:"bytes,2,opt,name=node,proto3" json:"node,omitempty"`   // set by a node
+}
+
+func (x *Goodbye) Reset() {
+	*x = Goodbye{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_actorfutures_remote_proto_msgTypes[8]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *Goodbye) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Goodbye) ProtoMessage() {}
+
+func (x *Goodbye) ProtoReflect() protoreflect.Message {
+	mi := &file_actorfutures_remote_proto_msgTypes[8]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Goodbye.ProtoReflect.Descriptor instead.
+func (*Goodbye) Descriptor() ([]byte, []int) {
+	return file_actorfutures_remote_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *Goodbye) GetProxy() *actor.PID {
+	if x != nil {
+		return x.Proxy
+	}
+	return nil
+}
+
+func (x *Goodbye) GetNode() *actor.PID {
+	if x != nil {
+		return x.Node
+	}
+	return nil
+}
+
 // Heartbeat probes a node, which answers HeartbeatAck to reply_to: a node
 // that stops answering is declared lost (it froze, or the network cut it
 // off) even though its connection looks alive.
@@ -785,7 +849,7 @@ type Heartbeat struct {
 func (x *Heartbeat) Reset() {
 	*x = Heartbeat{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_actorfutures_remote_proto_msgTypes[8]
+		mi := &file_actorfutures_remote_proto_msgTypes[9]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -798,7 +862,7 @@ func (x *Heartbeat) String() string {
 func (*Heartbeat) ProtoMessage() {}
 
 func (x *Heartbeat) ProtoReflect() protoreflect.Message {
-	mi := &file_actorfutures_remote_proto_msgTypes[8]
+	mi := &file_actorfutures_remote_proto_msgTypes[9]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -811,7 +875,7 @@ func (x *Heartbeat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Heartbeat.ProtoReflect.Descriptor instead.
 func (*Heartbeat) Descriptor() ([]byte, []int) {
-	return file_actorfutures_remote_proto_rawDescGZIP(), []int{8}
+	return file_actorfutures_remote_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Heartbeat) GetSeq() uint64 {
@@ -840,7 +904,7 @@ type HeartbeatAck struct {
 func (x *HeartbeatAck) Reset() {
 	*x = HeartbeatAck{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_actorfutures_remote_proto_msgTypes[9]
+		mi := &file_actorfutures_remote_proto_msgTypes[10]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -853,7 +917,7 @@ func (x *HeartbeatAck) String() string {
 func (*HeartbeatAck) ProtoMessage() {}
 
 func (x *HeartbeatAck) ProtoReflect() protoreflect.Message {
-	mi := &file_actorfutures_remote_proto_msgTypes[9]
+	mi := &file_actorfutures_remote_proto_msgTypes[10]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -866,7 +930,7 @@ func (x *HeartbeatAck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HeartbeatAck.ProtoReflect.Descriptor instead.
 func (*HeartbeatAck) Descriptor() ([]byte, []int) {
-	return file_actorfutures_remote_proto_rawDescGZIP(), []int{9}
+	return file_actorfutures_remote_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *HeartbeatAck) GetSeq() uint64 {
@@ -898,7 +962,7 @@ type Subscribe struct {
 func (x *Subscribe) Reset() {
 	*x = Subscribe{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_actorfutures_remote_proto_msgTypes[10]
+		mi := &file_actorfutures_remote_proto_msgTypes[11]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -911,7 +975,7 @@ func (x *Subscribe) String() string {
 func (*Subscribe) ProtoMessage() {}
 
 func (x *Subscribe) ProtoReflect() protoreflect.Message {
-	mi := &file_actorfutures_remote_proto_msgTypes[10]
+	mi := &file_actorfutures_remote_proto_msgTypes[11]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -924,7 +988,7 @@ func (x *Subscribe) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Subscribe.ProtoReflect.Descriptor instead.
 func (*Subscribe) Descriptor() ([]byte, []int) {
-	return file_actorfutures_remote_proto_rawDescGZIP(), []int{10}
+	return file_actorfutures_remote_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Subscribe) GetSubscriber() *actor.PID {
@@ -1039,24 +1103,29 @@ var file_actorfutures_remote_proto_rawDesc = []byte{
 	0x61, 0x69, 0x6d, 0x65, 0x64, 0x12, 0x0e, 0x0a, 0x02, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28,
 	0x04, 0x52, 0x02, 0x69, 0x64, 0x12, 0x1e, 0x0a, 0x04, 0x6e, 0x6f, 0x64, 0x65, 0x18, 0x02, 0x20,
 	0x01, 0x28, 0x0b, 0x32, 0x0a, 0x2e, 0x61, 0x63, 0x74, 0x6f, 0x72, 0x2e, 0x50, 0x49, 0x44, 0x52,
-	0x04, 0x6e, 0x6f, 0x64, 0x65, 0x22, 0x44, 0x0a, 0x09, 0x48, 0x65, 0x61, 0x72, 0x74, 0x62, 0x65,
-	0x61, 0x74, 0x12, 0x10, 0x0a, 0x03, 0x73, 0x65, 0x71, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52,
-	0x03, 0x73, 0x65, 0x71, 0x12, 0x25, 0x0a, 0x08, 0x72, 0x65, 0x70, 0x6c, 0x79, 0x5f, 0x74, 0x6f,
-	0x18, 0x02, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x0a, 0x2e, 0x61, 0x63, 0x74, 0x6f, 0x72, 0x2e, 0x50,
-	0x49, 0x44, 0x52, 0x07, 0x72, 0x65, 0x70, 0x6c, 0x79, 0x54, 0x6f, 0x22, 0x40, 0x0a, 0x0c, 0x48,
-	0x65, 0x61, 0x72, 0x74, 0x62, 0x65, 0x61, 0x74, 0x41, 0x63, 0x6b, 0x12, 0x10, 0x0a, 0x03, 0x73,
-	0x65, 0x71, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x03, 0x73, 0x65, 0x71, 0x12, 0x1e, 0x0a,
-	0x04, 0x6e, 0x6f, 0x64, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x0a, 0x2e, 0x61, 0x63,
-	0x74, 0x6f, 0x72, 0x2e, 0x50, 0x49, 0x44, 0x52, 0x04, 0x6e, 0x6f, 0x64, 0x65, 0x22, 0x4d, 0x0a,
-	0x09, 0x53, 0x75, 0x62, 0x73, 0x63, 0x72, 0x69, 0x62, 0x65, 0x12, 0x2a, 0x0a, 0x0a, 0x73, 0x75,
-	0x62, 0x73, 0x63, 0x72, 0x69, 0x62, 0x65, 0x72, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x0a,
-	0x2e, 0x61, 0x63, 0x74, 0x6f, 0x72, 0x2e, 0x50, 0x49, 0x44, 0x52, 0x0a, 0x73, 0x75, 0x62, 0x73,
-	0x63, 0x72, 0x69, 0x62, 0x65, 0x72, 0x12, 0x14, 0x0a, 0x05, 0x63, 0x6f, 0x64, 0x65, 0x63, 0x18,
-	0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x05, 0x63, 0x6f, 0x64, 0x65, 0x63, 0x42, 0x38, 0x5a, 0x36,
-	0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x61, 0x63, 0x74, 0x6f, 0x72,
-	0x66, 0x75, 0x74, 0x75, 0x72, 0x65, 0x73, 0x2f, 0x61, 0x63, 0x74, 0x6f, 0x72, 0x66, 0x75, 0x74,
-	0x75, 0x72, 0x65, 0x73, 0x2f, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c, 0x2f, 0x72, 0x65,
-	0x6d, 0x6f, 0x74, 0x65, 0x70, 0x62, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x04, 0x6e, 0x6f, 0x64, 0x65, 0x22, 0x4b, 0x0a, 0x07, 0x47, 0x6f, 0x6f, 0x64, 0x62, 0x79, 0x65,
+	0x12, 0x20, 0x0a, 0x05, 0x70, 0x72, 0x6f, 0x78, 0x79, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32,
+	0x0a, 0x2e, 0x61, 0x63, 0x74, 0x6f, 0x72, 0x2e, 0x50, 0x49, 0x44, 0x52, 0x05, 0x70, 0x72, 0x6f,
+	0x78, 0x79, 0x12, 0x1e, 0x0a, 0x04, 0x6e, 0x6f, 0x64, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0b,
+	0x32, 0x0a, 0x2e, 0x61, 0x63, 0x74, 0x6f, 0x72, 0x2e, 0x50, 0x49, 0x44, 0x52, 0x04, 0x6e, 0x6f,
+	0x64, 0x65, 0x22, 0x44, 0x0a, 0x09, 0x48, 0x65, 0x61, 0x72, 0x74, 0x62, 0x65, 0x61, 0x74, 0x12,
+	0x10, 0x0a, 0x03, 0x73, 0x65, 0x71, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x03, 0x73, 0x65,
+	0x71, 0x12, 0x25, 0x0a, 0x08, 0x72, 0x65, 0x70, 0x6c, 0x79, 0x5f, 0x74, 0x6f, 0x18, 0x02, 0x20,
+	0x01, 0x28, 0x0b, 0x32, 0x0a, 0x2e, 0x61, 0x63, 0x74, 0x6f, 0x72, 0x2e, 0x50, 0x49, 0x44, 0x52,
+	0x07, 0x72, 0x65, 0x70, 0x6c, 0x79, 0x54, 0x6f, 0x22, 0x40, 0x0a, 0x0c, 0x48, 0x65, 0x61, 0x72,
+	0x74, 0x62, 0x65, 0x61, 0x74, 0x41, 0x63, 0x6b, 0x12, 0x10, 0x0a, 0x03, 0x73, 0x65, 0x71, 0x18,
+	0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x03, 0x73, 0x65, 0x71, 0x12, 0x1e, 0x0a, 0x04, 0x6e, 0x6f,
+	0x64, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x0a, 0x2e, 0x61, 0x63, 0x74, 0x6f, 0x72,
+	0x2e, 0x50, 0x49, 0x44, 0x52, 0x04, 0x6e, 0x6f, 0x64, 0x65, 0x22, 0x4d, 0x0a, 0x09, 0x53, 0x75,
+	0x62, 0x73, 0x63, 0x72, 0x69, 0x62, 0x65, 0x12, 0x2a, 0x0a, 0x0a, 0x73, 0x75, 0x62, 0x73, 0x63,
+	0x72, 0x69, 0x62, 0x65, 0x72, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x0a, 0x2e, 0x61, 0x63,
+	0x74, 0x6f, 0x72, 0x2e, 0x50, 0x49, 0x44, 0x52, 0x0a, 0x73, 0x75, 0x62, 0x73, 0x63, 0x72, 0x69,
+	0x62, 0x65, 0x72, 0x12, 0x14, 0x0a, 0x05, 0x63, 0x6f, 0x64, 0x65, 0x63, 0x18, 0x02, 0x20, 0x01,
+	0x28, 0x09, 0x52, 0x05, 0x63, 0x6f, 0x64, 0x65, 0x63, 0x42, 0x38, 0x5a, 0x36, 0x67, 0x69, 0x74,
+	0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x61, 0x63, 0x74, 0x6f, 0x72, 0x66, 0x75, 0x74,
+	0x75, 0x72, 0x65, 0x73, 0x2f, 0x61, 0x63, 0x74, 0x6f, 0x72, 0x66, 0x75, 0x74, 0x75, 0x72, 0x65,
+	0x73, 0x2f, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c, 0x2f, 0x72, 0x65, 0x6d, 0x6f, 0x74,
+	0x65, 0x70, 0x62, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -1072,7 +1141,7 @@ func file_actorfutures_remote_proto_rawDescGZIP() []byte {
 }
 
 var file_actorfutures_remote_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_actorfutures_remote_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_actorfutures_remote_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_actorfutures_remote_proto_goTypes = []interface{}{
 	(Failure_Reason)(0),  // 0: actorfutures.remote.v1.Failure.Reason
 	(*Hello)(nil),        // 1: actorfutures.remote.v1.Hello
@@ -1083,32 +1152,35 @@ var file_actorfutures_remote_proto_goTypes = []interface{}{
 	(*ElemFailure)(nil),  // 6: actorfutures.remote.v1.ElemFailure
 	(*CancelTask)(nil),   // 7: actorfutures.remote.v1.CancelTask
 	(*Reclaimed)(nil),    // 8: actorfutures.remote.v1.Reclaimed
-	(*Heartbeat)(nil),    // 9: actorfutures.remote.v1.Heartbeat
-	(*HeartbeatAck)(nil), // 10: actorfutures.remote.v1.HeartbeatAck
-	(*Subscribe)(nil),    // 11: actorfutures.remote.v1.Subscribe
-	(*actor.PID)(nil),    // 12: actor.PID
+	(*Goodbye)(nil),      // 9: actorfutures.remote.v1.Goodbye
+	(*Heartbeat)(nil),    // 10: actorfutures.remote.v1.Heartbeat
+	(*HeartbeatAck)(nil), // 11: actorfutures.remote.v1.HeartbeatAck
+	(*Subscribe)(nil),    // 12: actorfutures.remote.v1.Subscribe
+	(*actor.PID)(nil),    // 13: actor.PID
 }
 var file_actorfutures_remote_proto_depIdxs = []int32{
-	12, // 0: actorfutures.remote.v1.Hello.proxy:type_name -> actor.PID
-	12, // 1: actorfutures.remote.v1.Welcome.node:type_name -> actor.PID
-	12, // 2: actorfutures.remote.v1.Request.future:type_name -> actor.PID
-	12, // 3: actorfutures.remote.v1.Request.proxy:type_name -> actor.PID
+	13, // 0: actorfutures.remote.v1.Hello.proxy:type_name -> actor.PID
+	13, // 1: actorfutures.remote.v1.Welcome.node:type_name -> actor.PID
+	13, // 2: actorfutures.remote.v1.Request.future:type_name -> actor.PID
+	13, // 3: actorfutures.remote.v1.Request.proxy:type_name -> actor.PID
 	5,  // 4: actorfutures.remote.v1.Completion.failure:type_name -> actorfutures.remote.v1.Failure
 	6,  // 5: actorfutures.remote.v1.Completion.elems:type_name -> actorfutures.remote.v1.ElemFailure
-	12, // 6: actorfutures.remote.v1.Completion.future:type_name -> actor.PID
-	12, // 7: actorfutures.remote.v1.Completion.proxy:type_name -> actor.PID
+	13, // 6: actorfutures.remote.v1.Completion.future:type_name -> actor.PID
+	13, // 7: actorfutures.remote.v1.Completion.proxy:type_name -> actor.PID
 	0,  // 8: actorfutures.remote.v1.Failure.reason:type_name -> actorfutures.remote.v1.Failure.Reason
 	5,  // 9: actorfutures.remote.v1.ElemFailure.failure:type_name -> actorfutures.remote.v1.Failure
-	12, // 10: actorfutures.remote.v1.CancelTask.proxy:type_name -> actor.PID
-	12, // 11: actorfutures.remote.v1.Reclaimed.node:type_name -> actor.PID
-	12, // 12: actorfutures.remote.v1.Heartbeat.reply_to:type_name -> actor.PID
-	12, // 13: actorfutures.remote.v1.HeartbeatAck.node:type_name -> actor.PID
-	12, // 14: actorfutures.remote.v1.Subscribe.subscriber:type_name -> actor.PID
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	13, // 10: actorfutures.remote.v1.CancelTask.proxy:type_name -> actor.PID
+	13, // 11: actorfutures.remote.v1.Reclaimed.node:type_name -> actor.PID
+	13, // 12: actorfutures.remote.v1.Goodbye.proxy:type_name -> actor.PID
+	13, // 13: actorfutures.remote.v1.Goodbye.node:type_name -> actor.PID
+	13, // 14: actorfutures.remote.v1.Heartbeat.reply_to:type_name -> actor.PID
+	13, // 15: actorfutures.remote.v1.HeartbeatAck.node:type_name -> actor.PID
+	13, // 16: actorfutures.remote.v1.Subscribe.subscriber:type_name -> actor.PID
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_actorfutures_remote_proto_init() }
@@ -1214,7 +1286,7 @@ func file_actorfutures_remote_proto_init() {
 			}
 		}
 		file_actorfutures_remote_proto_msgTypes[8].Exporter = func(v interface{}, i int) interface{} {
-			switch v := v.(*Heartbeat); i {
+			switch v := v.(*Goodbye); i {
 			case 0:
 				return &v.state
 			case 1:
@@ -1226,7 +1298,7 @@ func file_actorfutures_remote_proto_init() {
 			}
 		}
 		file_actorfutures_remote_proto_msgTypes[9].Exporter = func(v interface{}, i int) interface{} {
-			switch v := v.(*HeartbeatAck); i {
+			switch v := v.(*Heartbeat); i {
 			case 0:
 				return &v.state
 			case 1:
@@ -1238,6 +1310,18 @@ func file_actorfutures_remote_proto_init() {
 			}
 		}
 		file_actorfutures_remote_proto_msgTypes[10].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*HeartbeatAck); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_actorfutures_remote_proto_msgTypes[11].Exporter = func(v interface{}, i int) interface{} {
 			switch v := v.(*Subscribe); i {
 			case 0:
 				return &v.state
@@ -1256,7 +1340,7 @@ func file_actorfutures_remote_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_actorfutures_remote_proto_rawDesc,
 			NumEnums:      1,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -15,6 +15,10 @@ const Version = 1
 // addresses actor.NewPID(nodeAddress, NodeActorName), with no lookup.
 const NodeActorName = "actorfutures-node"
 
+// LivenessName is the name of every endpoint's liveness process, which
+// the endpoints it talks to watch (see Welcome).
+const LivenessName = "actorfutures-endpoint"
+
 // Hooks give Completion and Subscribe their behaviour as futures messages.
 // Package pools, which owns the codecs and the typed errors, installs them:
 // a Go method must live in the package of its type, and pools imports this
