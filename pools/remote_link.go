@@ -18,13 +18,14 @@ import (
 // nodeLink is a remote pool's worker actor for one node address: the
 // remote analogue of a process pool's worker, which owns a child process,
 // owning a connection to a node instead. It finds the node (a TCP probe,
-// then Hello; Welcome makes it up), watches its actor, pulls tasks from
-// the pool's queue while the node has credit, sends them, and keeps the
-// books of those the node holds, so that when the node is lost they fail
-// or are retried at once. Everything reaches it as messages (Welcome,
-// Credit, HeartbeatAck and Terminated from the node; its own timers and
-// probe), so its mailbox never blocks; it is the pool's only sender to
-// its node.
+// then Hello; Welcome makes it up), watches its endpoint, pulls tasks
+// from the pool's queue while the node has room in its window, sends
+// them, and keeps the books of those the node holds, so that when the
+// node is lost they fail or are retried at once. Everything reaches it as
+// messages (Welcome, HeartbeatAck, Reclaimed, Goodbye and Terminated from
+// the node; from each task's future, word that its outcome came; its own
+// timers and probe), so its mailbox never blocks; it is the pool's only
+// sender to its node.
 type nodeLink struct {
 	pool *RemotePool
 	addr string
@@ -570,7 +571,7 @@ func (l *nodeLink) lost(ctx actor.Context, why string, decide bool) {
 		c.intr.moveTo(nil, 0)
 		switch {
 		case c.finished:
-		case c.j.future().IsDone(): // completed, its credit not in yet
+		case c.j.future().IsDone(): // completed, its linkDoneMsg not in yet
 			c.finished = true
 			c.j.release()
 			l.pool.finishTaken()

@@ -237,7 +237,7 @@ func WithClusterNodes() Option {
 
 // WithWindow sets how many tasks a remote pool keeps in flight on each
 // node: sent, and not yet reported done. A window above the node's slots
-// keeps it busy while results and credits cross the network; each task in
+// keeps it busy while results and new tasks cross the network; each task in
 // it that has not finished when its node is lost fails with
 // [ErrNodeLost] (or is retried elsewhere, if [Idempotent]). The default is
 // 64; n must be > 0. Remote pool only.

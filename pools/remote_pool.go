@@ -19,7 +19,7 @@ import (
 // the pool's queue while the node has credit (at most [WithWindow] in
 // flight), sends them, and keeps the books of those the node holds. A
 // node completes a task's future itself, by sending the future's PID the
-// outcome (futures are actors); then it returns the credit.
+// outcome (futures are actors), which gives the link the task's place back.
 //
 // Nodes come from a fixed list ([WithNodes], [RemotePool.AddNode]), which
 // the pool probes until they answer and again after it loses them, or
@@ -314,9 +314,9 @@ func (p *RemotePool) reclaimDone(l *nodeLink) {
 }
 
 // busy records that l's node holds c's task; its slot is taken until the
-// task's future completes (idle, when its credit comes back a moment
-// later, would leave other links a stale view of this node: they would
-// hand tasks to a busy node while this one is free).
+// task's future completes (freeing it only when the link hears of it, a
+// moment later, would leave other links a stale view of this node: they
+// would hand tasks to a busy node while this one is free).
 func (p *RemotePool) busy(l *nodeLink, c *nodeCall) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -58,7 +58,7 @@ func TestRemoteTasksSpreadOverNodes(t *testing.T) {
 	}
 	assert.Equal(t, map[int]int{a.pid: 2, b.pid: 2}, ran)
 
-	// A future completes before its node's credit comes back: the pool
+	// A future completes before its link hears of it: the pool
 	// settles just after.
 	require.NoError(t, p.WaitIdle(ctx))
 	st := p.Stats()
@@ -349,4 +349,24 @@ func TestRemoteIdleNodeReclaimsTasksSentAhead(t *testing.T) {
 	assert.Len(t, ran, 2)
 	assert.GreaterOrEqual(t, ran[a.pid], 2)
 	assert.GreaterOrEqual(t, ran[b.pid], 2)
+}
+
+// A node that shuts down says so: what it held fails at once, and the node
+// process exits cleanly. (Its Goodbye and the end of its connection race:
+// protoactor-go hands the second to the link first, as a system message.)
+func TestRemoteNodeThatStopsSaysGoodbye(t *testing.T) {
+	n := startNode(t, nodeSpec{})
+	p := newRemotePool(t, pools.WithNodes(n.addr))
+	waitNodeUp(t, p, n.addr, 1)
+	ctx := timeout(t)
+	g := newProcGate(t)
+	f := remoteGate.Submit(ctx, p, g.dir)
+	g.waitStarted(t, 1)
+	require.NoError(t, n.stop()) // its shutdown interrupts the task
+	_, err := f.Result(ctx)
+	var nl *pools.NodeLostError
+	require.ErrorAs(t, err, &nl)
+	assert.Contains(t, []string{"node stopped", "connection lost"}, nl.Reason)
+	assert.Equal(t, n.addr, nl.Node)
+	g.waitStopped(t, 1)
 }
