@@ -154,6 +154,18 @@ func defaultNodePolicy() *supervisor.Policy {
 // Events.WaitChild).
 func (p *RemotePool) Events() *supervisor.Events { return p.events }
 
+// MaxWorkers returns how many tasks the pool's nodes run at once now: the
+// sum of the slots of the nodes in use.
+func (p *RemotePool) MaxWorkers() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, l := range p.up {
+		n += l.slots
+	}
+	return n
+}
+
 // Endpoint returns the endpoint the pool runs on.
 func (p *RemotePool) Endpoint() *Endpoint { return p.ep }
 

@@ -63,6 +63,7 @@ func TestRemoteTasksSpreadOverNodes(t *testing.T) {
 	require.NoError(t, p.WaitIdle(ctx))
 	st := p.Stats()
 	assert.Equal(t, 2, st.Workers)
+	assert.Equal(t, 4, p.MaxWorkers(), "two nodes of two slots")
 	assert.Zero(t, st.Running)
 	assert.Zero(t, st.Queued)
 }
