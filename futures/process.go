@@ -74,6 +74,20 @@ func (f *Future[T]) PID() *actor.PID {
 // System returns the actor system the future's PID lives in, or nil.
 func (c *core) System() *actor.ActorSystem { return c.sys }
 
+// SetSystem gives a future that has no actor system (the zero value, which
+// executors embed in their tasks, or one made by [New]) the system its
+// [Future.PID] is to live in, so that actors, local or remote, can address
+// it; a future that has a system keeps it. Call it before handing the
+// future out: it is synchronised with the future's completion, not with
+// [Future.System] or [Notify].
+func (f *Future[T]) SetSystem(sys *actor.ActorSystem) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sys == nil && f.pid == nil {
+		f.sys = sys
+	}
+}
+
 // process is the actor.Process face of a future: messages are handled
 // synchronously in the sender's goroutine, as protoactor-go's own futures
 // do, with no mailbox and no goroutine.
@@ -82,9 +96,17 @@ type process[T any] struct{ f *Future[T] }
 func (p *process[T]) SendUserMessage(_ *actor.PID, message any) {
 	_, msg, sender := actor.UnwrapEnvelope(message)
 	err := p.f.handle(msg)
-	if sender != nil && p.f.sys != nil {
+	if sender != nil && p.f.sys != nil && isLocal(p.f.sys, sender) {
 		p.f.sys.Root.Send(sender, &Ack{Err: err})
 	}
+}
+
+// isLocal reports whether pid lives in sys. An Ack is a Go struct, which
+// protoactor-go's remote cannot carry: a sender on another node gets none
+// (its message is a protobuf one, a [Completion] or a [SubscribeRequest]).
+func isLocal(sys *actor.ActorSystem, pid *actor.PID) bool {
+	// "nonhost" is protoactor-go's address for a system without remoting.
+	return pid.Address == "nonhost" || pid.Address == sys.ProcessRegistry.Address
 }
 
 func (p *process[T]) SendSystemMessage(_ *actor.PID, message any) {

@@ -353,3 +353,45 @@ func TestTransportMessagesCompleteAndSubscribe(t *testing.T) {
 	var numErr *strconv.NumError
 	assert.ErrorAs(t, err, &numErr, "an undecodable payload fails the future with the decode error")
 }
+
+// A sender on another node gets no Ack: it is a Go struct, which
+// protoactor-go's remote cannot carry (it would log an error and drop it).
+func TestRequestFromAnotherNodeIsNotAcknowledged(t *testing.T) {
+	sys := newSystem(t)
+	var dropped []any
+	sub := sys.EventStream.Subscribe(func(evt any) {
+		if d, ok := evt.(*actor.DeadLetterEvent); ok {
+			dropped = append(dropped, d.Message)
+		}
+	})
+	defer sys.EventStream.Unsubscribe(sub)
+	f := futures.NewIn[int](sys.ActorSystem)
+	remoteSender := actor.NewPID("10.0.0.9:7000", "subscriber")
+	// The future handles the message in this goroutine: an Ack would have
+	// gone (to dead letters, in a system without remoting) by the time
+	// this returns.
+	sys.Root.RequestWithCustomSender(f.PID(), &futures.SetResult{Value: 1}, remoteSender)
+	assert.Empty(t, dropped)
+	v, _ := f.Value()
+	assert.Equal(t, 1, v)
+}
+
+// SetSystem gives a future made without a system an address, as executors
+// do for the futures they embed in their tasks; a future keeps the system
+// it has.
+func TestSetSystemGivesAFutureAnAddress(t *testing.T) {
+	sys, other := newSystem(t), newSystem(t)
+	f := futures.New[int]()
+	require.Nil(t, f.PID())
+	f = futures.New[int]()
+	f.SetSystem(sys.ActorSystem)
+	pid := f.PID()
+	require.NotNil(t, pid)
+	sys.Root.Send(pid, &futures.SetResult{Value: 7})
+	v, _ := f.Value()
+	assert.Equal(t, 7, v)
+
+	g := futures.NewIn[int](sys.ActorSystem)
+	g.SetSystem(other.ActorSystem)
+	assert.Same(t, sys.ActorSystem, g.System())
+}

@@ -1,5 +1,6 @@
 // Package pools has the executors: Python's ThreadPoolExecutor and
-// ProcessPoolExecutor as supervised router actors.
+// ProcessPoolExecutor as supervised router actors, and the same across
+// machines.
 //
 // # The actor pool
 //
@@ -99,6 +100,46 @@
 // signal on Linux, the end of their task pipe everywhere), and are always
 // reaped. [TerminateWorkers] and [KillWorkers] are Python 3.14's
 // terminate_workers and kill_workers, as [ProcessPool.Shutdown] options.
+//
+// # The remote pool
+//
+// [NewRemotePool] runs registered tasks on worker nodes: other processes,
+// here or on other machines, that register the same tasks and serve them
+// ([ServeNode], or [StartNode] which returns), over protoactor-go's remote
+// (gRPC). It is an [Executor] like the others, with the same futures:
+//
+//	// a worker node's main
+//	err := pools.ServeNode(ctx, "10.0.0.5:7001", pools.WithTLS(cfg))
+//
+//	// the coordinator
+//	ep, _ := pools.Listen("10.0.0.2:0", pools.WithTLS(cfg)) // one per process
+//	defer ep.Shutdown(ctx)
+//	pool, _ := pools.NewRemotePool(ep, pools.WithNodes("10.0.0.5:7001", "10.0.0.6:7001"))
+//	n, err := primes.Submit(ctx, pool, Range{0, 1_000_000}).Result(ctx)
+//
+// An [Endpoint] is a process's presence on the network ([Listen]); make
+// one per process (protoactor-go's remote keeps process-wide state) and
+// build every pool on it. It binds loopback unless given another address,
+// and beyond loopback it requires transport security ([WithTLS],
+// [WithTransportCredentials]) or [WithInsecureNetwork]. Nodes come from a
+// fixed list ([WithNodes], [RemotePool.AddNode]), probed until they answer
+// and again after they are lost, or from protoactor-go's cluster and its
+// membership providers ([JoinCluster], [WithClusterNodes]).
+//
+// A task's future is an actor: the node completes it by sending its PID
+// the outcome, which the future decodes with the pool's [Codec] (one
+// payload per message, at most [WithMaxPayload]). The pool's router
+// supervises a link actor per node that pulls tasks from the shared queue
+// while the node has room in its window ([WithWindow]), and an idle node
+// takes back tasks sent ahead to a busy one. A node that dies or closes
+// its connection is noticed at once, one that freezes or is cut off by its
+// unanswered heartbeats ([WithHeartbeat]); the tasks it held fail with a
+// [*NodeLostError] (matching [ErrNodeLost]), or run again elsewhere if
+// registered [Idempotent]; queued tasks go to the other nodes; the node is
+// used again when it comes back, after the backoff of the pool's
+// supervisor.Policy. Deadlines and interrupts reach the task's context on
+// its node. An actor on another node can subscribe to a future
+// ([RemoteSubscription], [RemoteOutcome]). See docs/distributed.md.
 //
 // # Supervision and fault injection
 //

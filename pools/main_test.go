@@ -7,6 +7,7 @@ import (
 
 	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/actorfutures/actorfutures/pools"
+	"go.uber.org/goleak"
 )
 
 // childEnv names the mode in which a test re-executes its own binary as a
@@ -17,6 +18,13 @@ const childEnv = "POOLS_TEST_CHILD"
 // childModes are the programs the test binary runs instead of the tests
 // when started with childEnv set; the int is the exit code.
 var childModes = map[string]func() int{}
+
+// afterTests run once every test has, before the leak check: they release
+// what tests share for the life of the binary (the remote tests' endpoint).
+var afterTests []func()
+
+// leakIgnores are goroutines a test file knows to outlive the tests.
+var leakIgnores []goleak.Option
 
 func TestMain(m *testing.M) {
 	// In a child process started by a process pool of these tests, this
@@ -30,5 +38,15 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(run())
 	}
-	leaktest.VerifyTestMain(m)
+	leaktest.VerifyTestMain(testsThenCleanup{m}, leakIgnores...)
+}
+
+type testsThenCleanup struct{ m *testing.M }
+
+func (t testsThenCleanup) Run() int {
+	code := t.m.Run()
+	for _, f := range afterTests {
+		f()
+	}
+	return code
 }

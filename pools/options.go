@@ -27,8 +27,10 @@ type config struct {
 	baseContext   context.Context
 	faults        *supervisor.Injector
 
-	process        processConfig // process pool only (process_options.go)
-	forProcessPool bool          // set by NewProcessPool
+	process        processConfig    // process pool only (process_options.go)
+	forProcessPool bool             // set by NewProcessPool
+	remote         remotePoolConfig // remote pool only (remote_options.go)
+	forRemotePool  bool             // set by NewRemotePool
 
 	errs []error // option errors, reported by the constructor
 }
@@ -156,8 +158,11 @@ func buildConfig(opts []Option) (config, error) {
 	if len(c.errs) > 0 {
 		return c, c.errs[0]
 	}
-	if !c.forProcessPool && len(c.process.used) > 0 {
+	if !c.forProcessPool && len(c.process.used) > 0 && !(c.forRemotePool && remoteTakes(c.process.used)) {
 		return c, invalidOption("%s is an option of the process pool only", c.process.used[0])
+	}
+	if !c.forRemotePool && len(c.remote.used) > 0 {
+		return c, invalidOption("%s is an option of the remote pool only", c.remote.used[0])
 	}
 	return c, nil
 }

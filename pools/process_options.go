@@ -141,8 +141,9 @@ func WithWorkerCommand(path string, args ...string) Option {
 }
 
 // WithCodec sets the codec of task inputs and outputs (the default is
-// [GobCodec]). Children find it by name, so it must be registered with
-// [RegisterCodec] at package init. Process pool only.
+// [GobCodec]). Children and worker nodes find it by name, so it must be
+// registered with [RegisterCodec] at package init. Process pool and remote
+// pool only.
 func WithCodec(codec Codec) Option {
 	return func(c *config) {
 		pc := c.processOption("WithCodec")

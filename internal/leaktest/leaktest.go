@@ -3,6 +3,11 @@
 package leaktest
 
 import (
+	"bytes"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -22,12 +27,55 @@ func Options() []goleak.Option {
 }
 
 // VerifyTestMain runs the tests and fails if goroutines are left behind.
-func VerifyTestMain(m *testing.M, extra ...goleak.Option) {
-	goleak.VerifyTestMain(m, append(Options(), extra...)...)
+// m is a *testing.M, or a wrapper whose Run also releases what the tests
+// shared.
+func VerifyTestMain(m goleak.TestingM, extra ...goleak.Option) {
+	code := m.Run()
+	if code == 0 {
+		opts := append(append(Options(), extra...), Throttles()...)
+		if err := goleak.Find(opts...); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: Errors on successful test run: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // VerifyNone fails t if goroutines are left behind at this point.
 func VerifyNone(t testing.TB, extra ...goleak.Option) {
 	t.Helper()
-	goleak.VerifyNone(t, append(Options(), extra...)...)
+	goleak.VerifyNone(t, append(append(Options(), extra...), Throttles()...)...)
+}
+
+// Throttles ignores the goroutines of protoactor-go's log throttles
+// running now. Each throttle (actor.NewThrottle, NewThrottleWithLogger)
+// starts one on its first event, which lives for the throttle's period:
+// a second for dead letters, a minute for the cluster's gossip. They are
+// bounded and owned by the runtime; their names depend on where the
+// compiler inlined the throttle, so they are found by looking.
+func Throttles() []goleak.Option {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	var opts []goleak.Option
+	for _, g := range bytes.Split(buf, []byte("\n\n")) {
+		lines := strings.Split(string(g), "\n")
+		if len(lines) < 2 {
+			continue
+		}
+		fn := lines[1]
+		if i := strings.LastIndexByte(fn, '('); i > 0 {
+			fn = fn[:i]
+		}
+		if strings.HasPrefix(fn, "github.com/asynkron/protoactor-go/") && strings.Contains(fn, "NewThrottle") {
+			opts = append(opts, goleak.IgnoreTopFunction(fn))
+		}
+	}
+	return opts
 }
