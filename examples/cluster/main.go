@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/pools"
+	"github.com/actorfutures/actorfutures/supervisor"
 )
 
 // Span is a range of integers, [From, To).
@@ -130,6 +131,11 @@ func run(ctx context.Context, out io.Writer, limit, spans int) error {
 		return err
 	}
 
+	// The nodes answer in a few milliseconds; wait for both, so that the
+	// work is spread from the first task on.
+	if err := pool.Events().WaitFor(ctx, func(c supervisor.Counters) bool { return c.Starts >= len(addrs) }); err != nil {
+		return fmt.Errorf("waiting for the worker nodes: %w", err)
+	}
 	fmt.Fprintf(out, "Counting the primes below %d in %d ranges on 2 worker nodes.\n", limit, spans)
 	inputs := func(yield func(Span) bool) {
 		step := (limit + spans - 1) / spans
