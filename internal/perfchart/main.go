@@ -3,12 +3,14 @@
 // logarithmic time axis, coloured by what was measured (this library, the
 // hand-rolled baseline of the same run, Python's executors).
 //
-//	go test -run '^$' -bench . -benchmem ./futures ./pools | tee docs/benchmarks.txt
+//	go test -run '^$' -bench . -benchmem -count 5 ./futures ./pools | tee docs/benchmarks.txt
 //	go run ./internal/perfchart < docs/benchmarks.txt > docs/performance.svg
+//	go run ./internal/perfchart -table < docs/benchmarks.txt   # the Markdown table
 package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"html"
 	"io"
@@ -21,6 +23,8 @@ import (
 )
 
 func main() {
+	table := flag.Bool("table", false, "print a Markdown table of the medians instead of the chart")
+	flag.Parse()
 	rows, err := parse(os.Stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "perfchart:", err)
@@ -30,26 +34,37 @@ func main() {
 		fmt.Fprintln(os.Stderr, "perfchart: no benchmark lines on standard input")
 		os.Exit(1)
 	}
-	if err := render(os.Stdout, rows); err != nil {
+	if *table {
+		err = markdown(os.Stdout, rows)
+	} else {
+		err = render(os.Stdout, rows)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "perfchart:", err)
 		os.Exit(1)
 	}
 }
 
-// row is one benchmark: its median ns/op over the runs in the input.
+// row is one benchmark: its median ns/op over the runs in the input, and
+// the allocations of its last run.
 type row struct {
 	name   string // without "Benchmark" and the -GOMAXPROCS suffix
 	ns     float64
 	group  string
 	series string
+	allocs string // "" when not reported
 }
 
-var benchLine = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op`)
+var (
+	benchLine  = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op`)
+	allocsPart = regexp.MustCompile(`\s([0-9]+) allocs/op`)
+)
 
 // parse reads benchmark output and returns one row per benchmark, in the
 // order of the groups, with the median of its runs.
 func parse(r io.Reader) ([]row, error) {
 	runs := map[string][]float64{}
+	allocs := map[string]string{}
 	var order []string
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -65,6 +80,9 @@ func parse(r io.Reader) ([]row, error) {
 			order = append(order, m[1])
 		}
 		runs[m[1]] = append(runs[m[1]], ns)
+		if a := allocsPart.FindStringSubmatch(sc.Text()); a != nil && !strings.Contains(m[1], "Python") {
+			allocs[m[1]] = a[1]
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
@@ -72,7 +90,7 @@ func parse(r io.Reader) ([]row, error) {
 	rows := make([]row, 0, len(order))
 	for _, name := range order {
 		g, s := classify(name)
-		rows = append(rows, row{name: name, ns: median(runs[name]), group: g, series: s})
+		rows = append(rows, row{name: name, ns: median(runs[name]), group: g, series: s, allocs: allocs[name]})
 	}
 	rank := map[string]int{}
 	for i, g := range groups {
@@ -127,7 +145,7 @@ func classify(name string) (group, series string) {
 	switch {
 	case strings.Contains(name, "Python"):
 		series = "Python"
-	case strings.Contains(name, "Baseline") || strings.HasPrefix(name, "Chan"):
+	case strings.Contains(strings.ToLower(name), "baseline") || strings.HasPrefix(name, "Chan"):
 		series = "baseline"
 	default:
 		series = "actorfutures"
@@ -214,4 +232,22 @@ func trim(v float64) string {
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	}
 	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+// markdown prints the rows as a table: scenario, benchmark, what it
+// measures, median time, allocations.
+func markdown(w io.Writer, rows []row) error {
+	if _, err := fmt.Fprintln(w, "| scenario | benchmark | measured | median | allocs/op |\n|---|---|---|---:|---:|"); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		allocs := r.allocs
+		if allocs == "" {
+			allocs = "—"
+		}
+		if _, err := fmt.Fprintf(w, "| %s | `%s` | %s | %s | %s |\n", r.group, r.name, r.series, human(r.ns), allocs); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -24,8 +24,8 @@ func TestParseTakesTheMedianAndGroups(t *testing.T) {
 	rows, err := parse(strings.NewReader(sample))
 	require.NoError(t, err)
 	require.Len(t, rows, 4)
-	assert.Equal(t, row{name: "FutureResolve", ns: 66.53, group: "futures", series: "actorfutures"}, rows[0], "futures come first")
-	assert.Equal(t, row{name: "ActorPoolSubmitAll", ns: 650, group: "actor pool: submit all", series: "actorfutures"}, rows[1])
+	assert.Equal(t, row{name: "FutureResolve", ns: 66.53, group: "futures", series: "actorfutures", allocs: "1"}, rows[0], "futures come first")
+	assert.Equal(t, row{name: "ActorPoolSubmitAll", ns: 650, group: "actor pool: submit all", series: "actorfutures", allocs: "1"}, rows[1])
 	assert.Equal(t, "baseline", rows[2].series)
 	assert.Equal(t, "Python", rows[3].series)
 	assert.Equal(t, 9771.0, rows[3].ns)
@@ -63,4 +63,15 @@ func TestHuman(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, human(tt.give))
 	}
+}
+
+func TestMarkdownTable(t *testing.T) {
+	rows, err := parse(strings.NewReader(sample))
+	require.NoError(t, err)
+	var out strings.Builder
+	require.NoError(t, markdown(&out, rows))
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 2+4)
+	assert.Equal(t, "| futures | `FutureResolve` | actorfutures | 66.5 ns | 1 |", lines[2])
+	assert.Equal(t, "| actor pool: submit all | `PythonThreadPoolSubmitAll` | Python | 9.77 µs | — |", lines[5])
 }
