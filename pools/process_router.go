@@ -106,22 +106,6 @@ func (r *processRouter) spawn(ctx actor.Context) {
 func (r *processRouter) HandleFailure(sys *actor.ActorSystem, sup actor.Supervisor, child *actor.PID,
 	rs *actor.RestartStatistics, reason any, message any) {
 	r.pool.failures.Add(1)
-	r.pool.policy.HandleFailure(sys, &processSupervisor{Supervisor: sup, pool: r.pool}, child, rs, reason, message)
-}
-
-// processSupervisor lets the pool see what the policy does to its worker
-// actors.
-type processSupervisor struct {
-	actor.Supervisor
-	pool *ProcessPool
-}
-
-func (s *processSupervisor) RestartChildren(pids ...*actor.PID) {
-	s.pool.restarts.Add(uint64(len(pids)))
-	s.Supervisor.RestartChildren(pids...)
-}
-
-func (s *processSupervisor) EscalateFailure(reason any, _ any) {
-	s.pool.breakPool(fmt.Errorf("pools: worker failure escalated: %v", reason))
-	s.Supervisor.StopChildren(s.Supervisor.Children()...)
+	r.pool.policy.HandleFailure(sys, &watchedSupervisor{Supervisor: sup, d: r.pool.dispatch, breakWith: r.pool.breakPool},
+		child, rs, reason, message)
 }

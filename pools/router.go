@@ -88,21 +88,26 @@ func (r *router) spawn(ctx actor.Context) {
 func (r *router) HandleFailure(sys *actor.ActorSystem, sup actor.Supervisor, child *actor.PID,
 	rs *actor.RestartStatistics, reason any, message any) {
 	r.pool.failures.Add(1)
-	r.pool.strategy().HandleFailure(sys, &poolSupervisor{Supervisor: sup, pool: r.pool}, child, rs, reason, message)
+	r.pool.strategy().HandleFailure(sys, &watchedSupervisor{Supervisor: sup, d: r.pool.dispatch, breakWith: r.pool.breakWith},
+		child, rs, reason, message)
 }
 
-// poolSupervisor lets the pool see what the strategy does to its workers.
-type poolSupervisor struct {
+// watchedSupervisor is the supervisor an executor's router hands its
+// strategy: the executor counts the restarts the strategy makes, and an
+// escalation breaks the executor (with breakWith) and stops the workers,
+// instead of restarting the router, whose own state is the queue.
+type watchedSupervisor struct {
 	actor.Supervisor
-	pool *ActorPool
+	d         *dispatch
+	breakWith func(cause error)
 }
 
-func (s *poolSupervisor) RestartChildren(pids ...*actor.PID) {
-	s.pool.restarts.Add(uint64(len(pids)))
+func (s *watchedSupervisor) RestartChildren(pids ...*actor.PID) {
+	s.d.restarts.Add(uint64(len(pids)))
 	s.Supervisor.RestartChildren(pids...)
 }
 
-func (s *poolSupervisor) EscalateFailure(reason any, _ any) {
-	s.pool.breakWith(fmt.Errorf("pools: worker failure escalated: %v", reason))
+func (s *watchedSupervisor) EscalateFailure(reason any, _ any) {
+	s.breakWith(fmt.Errorf("pools: worker failure escalated: %v", reason))
 	s.Supervisor.StopChildren(s.Supervisor.Children()...)
 }
