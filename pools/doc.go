@@ -105,30 +105,33 @@
 //
 // [NewRemotePool] runs registered tasks on worker nodes: other processes,
 // here or on other machines, that register the same tasks and serve them
-// ([ServeNode], or [StartNode] which returns), over protoactor-go's remote
-// (gRPC). It is an [Executor] like the others, with the same futures:
+// over protoactor-go's remote (gRPC). It is an [Executor] like the
+// others, with the same futures. The network side, endpoints and worker
+// nodes, is package github.com/actorfutures/actorfutures/pools/remote, so
+// that a program using only the local pools, and every process pool
+// child, links no gRPC:
 //
 //	// a worker node's main
-//	err := pools.ServeNode(ctx, "10.0.0.5:7001", pools.WithTLS(cfg))
+//	err := remote.ServeNode(ctx, "10.0.0.5:7001", remote.WithTLS(cfg))
 //
 //	// the coordinator
-//	ep, _ := pools.Listen("10.0.0.2:0", pools.WithTLS(cfg)) // one per process
+//	ep, _ := remote.Listen("10.0.0.2:0", remote.WithTLS(cfg)) // one per process
 //	defer ep.Shutdown(ctx)
 //	pool, _ := pools.NewRemotePool(ep, pools.WithNodes("10.0.0.5:7001", "10.0.0.6:7001"))
 //	n, err := primes.Submit(ctx, pool, Range{0, 1_000_000}).Result(ctx)
 //
-// An [Endpoint] is a process's presence on the network ([Listen]); make
-// one per process (protoactor-go's remote keeps process-wide state) and
-// build every pool on it. It binds loopback unless given another address,
-// and beyond loopback it requires transport security ([WithTLS],
-// [WithTransportCredentials]) or [WithInsecureNetwork]. Nodes come from a
-// fixed list ([WithNodes], [RemotePool.AddNode]), probed until they answer
-// and again after they are lost, or from protoactor-go's cluster and its
-// membership providers ([JoinCluster], [WithClusterNodes]).
+// An [Endpoint] is a process's presence on the network (remote.Listen);
+// make one per process (protoactor-go's remote keeps process-wide state)
+// and build every pool on it. It binds loopback unless given another
+// address, and beyond loopback it requires transport security
+// (remote.WithTLS) or remote.WithInsecureNetwork. Nodes come from a fixed
+// list ([WithNodes], [RemotePool.AddNode]), probed until they answer and
+// again after they are lost, or from protoactor-go's cluster and its
+// membership providers (remote.JoinCluster, [WithClusterNodes]).
 //
 // A task's future is an actor: the node completes it by sending its PID
 // the outcome, which the future decodes with the pool's [Codec] (one
-// payload per message, at most [WithMaxPayload]). The pool's router
+// payload per message, at most remote.WithMaxPayload). The pool's router
 // supervises a link actor per node that pulls tasks from the shared queue
 // while the node has room in its window ([WithWindow]), and an idle node
 // takes back tasks sent ahead to a busy one. A node that dies or closes

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/internal/wire"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/actorfutures/actorfutures/supervisor"
@@ -149,7 +150,7 @@ func TestProcessPoolKillsAChildBreakingTheProtocol(t *testing.T) {
 			assert.Contains(t, ce.Reason, "protocol error")
 			assert.Equal(t, pid, ce.PID)
 			assert.NotEqual(t, pid, value(t, pidTask.Submit(bg, p, 0)), "a new child took its place")
-			assert.False(t, pidAlive(pid), "the old one was reaped")
+			assert.False(t, testproc.Alive(pid), "the old one was reaped")
 		})
 	}
 }
@@ -247,7 +248,7 @@ func TestProcessPoolForcedShutdownRacingACrash(t *testing.T) {
 		for j := range 4 {
 			fs = append(fs, squareTask.Submit(bg, p, j))
 		}
-		kids := children(t)
+		kids := testproc.Children(t)
 		require.NotEmpty(t, kids)
 		require.NoError(t, syscall.Kill(kids[i%len(kids)], syscall.SIGKILL))
 		if i%2 == 1 {
@@ -257,7 +258,7 @@ func TestProcessPoolForcedShutdownRacingACrash(t *testing.T) {
 		for j, f := range fs {
 			require.True(t, f.IsDone(), "round %d: future %d", i, j)
 		}
-		requireNoChildren(t)
+		testproc.RequireNoChildren(t)
 	}
 }
 
@@ -294,7 +295,7 @@ func TestProcessPoolChildrenRunWithOnePUnlessTold(t *testing.T) {
 
 // gateDieTask waits at a gate, then ends its child.
 var gateDieTask = pools.Register("proc.gate.die", func(ctx context.Context, dir string) (int, error) {
-	if err := gateWait(ctx, dir); err != nil {
+	if err := testproc.Wait(ctx, dir); err != nil {
 		return 0, err
 	}
 	os.Exit(5)
@@ -306,12 +307,12 @@ var gateDieTask = pools.Register("proc.gate.die", func(ctx context.Context, dir 
 // the tasks it held run on its successor.
 func TestProcessPoolChildDyingDuringShutdown(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithPrefetch(1))
-	g := newProcGate(t)
-	dying := gateDieTask.Submit(bg, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	dying := gateDieTask.Submit(bg, p, g.Dir)
+	g.WaitStarted(t, 1)
 	queued := []*futures.Future[int]{squareTask.Submit(bg, p, 2), squareTask.Submit(bg, p, 3)}
 	require.NoError(t, p.Shutdown(timeout(t), pools.NoWait()))
-	g.open(t, 1)
+	g.Open(t, 1)
 	require.NoError(t, p.Shutdown(timeout(t)))
 	_, err := dying.Result(timeout(t))
 	var ce *pools.WorkerCrashedError
@@ -319,7 +320,7 @@ func TestProcessPoolChildDyingDuringShutdown(t *testing.T) {
 	assert.Equal(t, 5, ce.ExitCode)
 	assert.Equal(t, 4, value(t, queued[0]))
 	assert.Equal(t, 9, value(t, queued[1]))
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }
 
 // A child killed by a signal before it said hello is reported as killed,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,9 +20,9 @@ import (
 func TestProcessPoolTaskSentAheadStaysPendingAndCancellable(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithPrefetch(2))
 	events := taskEvents(p)
-	g := newProcGate(t)
-	running := gateTask.Submit(bg, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	running := gateTask.Submit(bg, p, g.Dir)
+	g.WaitStarted(t, 1)
 	dir := t.TempDir()
 	first := markTask.Submit(bg, p, ranFile(dir, 0))
 	second := markTask.Submit(bg, p, ranFile(dir, 1))
@@ -29,7 +30,7 @@ func TestProcessPoolTaskSentAheadStaysPendingAndCancellable(t *testing.T) {
 	assert.Equal(t, futures.Pending, first.State())
 	assert.True(t, first.Cancel(), "pending, though it is in the child already")
 	waitEvents(t, events["dropped"], first) // the child let it go
-	g.open(t, 1)
+	g.Open(t, 1)
 	value(t, running)
 	value(t, second)
 	require.NoError(t, p.WaitIdle(timeout(t)))
@@ -45,13 +46,13 @@ func TestProcessPoolTaskSentAheadStaysPendingAndCancellable(t *testing.T) {
 func TestProcessPoolStatsCountTasksSentAheadAsQueued(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithPrefetch(3))
 	started := startedTasks(p)
-	g := newProcGate(t)
-	fs := []*futures.Future[int]{gateTask.Submit(bg, p, g.dir), squareTask.Submit(bg, p, 2), squareTask.Submit(bg, p, 3)}
+	g := testproc.NewGate(t)
+	fs := []*futures.Future[int]{gateTask.Submit(bg, p, g.Dir), squareTask.Submit(bg, p, 2), squareTask.Submit(bg, p, 3)}
 	waitEvents(t, started, fs[0])
 	st := p.Stats()
 	assert.Equal(t, 2, st.Queued, "in the child or in the queue, they have not started")
 	assert.Equal(t, 1, st.Running)
-	g.open(t, 1)
+	g.Open(t, 1)
 	for _, f := range fs {
 		value(t, f)
 	}
@@ -63,11 +64,11 @@ func TestProcessPoolStatsCountTasksSentAheadAsQueued(t *testing.T) {
 func TestProcessPoolInterruptCancelsTheChildsContext(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1))
 	pid := value(t, pidTask.Submit(bg, p, 0))
-	g := newProcGate(t)
-	f := gateTask.Submit(bg, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	f := gateTask.Submit(bg, p, g.Dir)
+	g.WaitStarted(t, 1)
 	assert.True(t, f.Interrupt())
-	g.waitStopped(t, 1) // the task saw its context end, in the child
+	g.WaitStopped(t, 1) // the task saw its context end, in the child
 	_, err := f.Result(timeout(t))
 	assert.ErrorIs(t, err, futures.ErrCancelled)
 	assert.True(t, f.Cancelled())
@@ -99,7 +100,7 @@ func TestProcessPoolKillsAChildThatIgnoresAnInterrupt(t *testing.T) {
 	assert.ErrorIs(t, err, futures.ErrCancelledWhileRunning)
 	assert.ErrorContains(t, err, "went on after it was cancelled")
 	assert.NotEqual(t, pid, value(t, pidTask.Submit(bg, p, 0)), "a new child replaced the one that would not stop")
-	assert.False(t, pidAlive(pid))
+	assert.False(t, testproc.Alive(pid))
 	assert.Zero(t, p.Stats().Failures, "a kill of the pool's own is no failure")
 	assert.Equal(t, uint64(1), p.Stats().Restarts)
 }
@@ -160,22 +161,22 @@ func TestProcessPoolKillsAChildHangingPastTheDeadline(t *testing.T) {
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.ErrorContains(t, err, "went on past its deadline")
 	assert.NotEqual(t, pid, value(t, pidTask.Submit(bg, p, 0)))
-	assert.False(t, pidAlive(pid), "the hanging child was killed and reaped")
+	assert.False(t, testproc.Alive(pid), "the hanging child was killed and reaped")
 	assert.Zero(t, p.Stats().Failures)
 }
 
 func TestProcessPoolDeadlineWhileQueued(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithPrefetch(0))
-	g := newProcGate(t)
-	running := gateTask.Submit(bg, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	running := gateTask.Submit(bg, p, g.Dir)
+	g.WaitStarted(t, 1)
 	ctx, cancel := context.WithTimeout(bg, 20*time.Millisecond)
 	defer cancel()
 	dir := t.TempDir()
 	queued := markTask.Submit(ctx, p, ranFile(dir, 0))
 	_, err := queued.Result(timeout(t))
 	assert.ErrorIs(t, err, futures.ErrTimeout)
-	g.open(t, 1)
+	g.Open(t, 1)
 	value(t, running)
 	require.NoError(t, p.WaitIdle(timeout(t)))
 	assert.NoFileExists(t, ranFile(dir, 0), "a task whose deadline passed while queued never runs")
@@ -187,10 +188,10 @@ func TestProcessPoolDeadlineWhileQueued(t *testing.T) {
 func TestProcessPoolTwoTasksRunAtOnceOnTwoChildren(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(2))
 	for range 10 {
-		g := newProcGate(t)
-		a, b := gateTask.Submit(bg, p, g.dir), gateTask.Submit(bg, p, g.dir)
-		g.waitStarted(t, 2)
-		g.open(t, 2)
+		g := testproc.NewGate(t)
+		a, b := gateTask.Submit(bg, p, g.Dir), gateTask.Submit(bg, p, g.Dir)
+		g.WaitStarted(t, 2)
+		g.Open(t, 2)
 		assert.NotEqual(t, value(t, a), value(t, b))
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/internal/leaktest"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/stretchr/testify/assert"
@@ -94,7 +95,7 @@ func TestProcessPoolChaos(t *testing.T) {
 		assert.Equal(t, i*i, value(t, squareTask.Submit(bg, p, i)), "the pool keeps serving")
 	}
 	require.NoError(t, p.Shutdown(timeout(t)))
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 	leaktest.VerifyNone(t)
 }
 

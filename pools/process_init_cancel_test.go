@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,23 +15,23 @@ import (
 
 // gateInitTask is an initializer that waits at a gate.
 var gateInitTask = pools.Register("proc.init.gate", func(ctx context.Context, dir string) (struct{}, error) {
-	return struct{}{}, gateWait(ctx, dir)
+	return struct{}{}, testproc.Wait(ctx, dir)
 })
 
 // A task sent to a child that is still running its initializer has not
 // started: cancelled then, it never runs, even as the child's first task.
 func TestProcessPoolTaskCancelledWhileItsChildInitializes(t *testing.T) {
-	g := newProcGate(t)
-	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithTaskInitializer(gateInitTask, g.dir))
+	g := testproc.NewGate(t)
+	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithTaskInitializer(gateInitTask, g.Dir))
 	events := taskEvents(p)
 	dir := t.TempDir()
 	first := markTask.Submit(bg, p, ranFile(dir, 0))
 	second := markTask.Submit(bg, p, ranFile(dir, 1))
-	g.waitStarted(t, 1) // the child is in its initializer
+	g.WaitStarted(t, 1) // the child is in its initializer
 	waitEvents(t, events["sent"], first, second)
 	require.True(t, first.Cancel(), "pending: the child has not started it")
 	require.True(t, second.Cancel())
-	g.open(t, 1)
+	g.Open(t, 1)
 	waitEvents(t, events["dropped"], first, second)
 	assert.Equal(t, futures.Cancelled, first.State())
 	third := markTask.Submit(bg, p, ranFile(dir, 2))

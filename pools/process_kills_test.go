@@ -13,6 +13,7 @@ import (
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/internal/leaktest"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/stretchr/testify/assert"
@@ -78,7 +79,7 @@ func TestProcessPoolSurvivesRandomKills(t *testing.T) {
 	}()
 	kills := 0
 	for !fs[n-1].IsDone() && kills < 150 {
-		if kids := children(t); len(kids) > 0 {
+		if kids := testproc.Children(t); len(kids) > 0 {
 			if syscall.Kill(kids[rng.IntN(len(kids))], syscall.SIGKILL) == nil {
 				kills++
 			}
@@ -131,6 +132,6 @@ func TestProcessPoolSurvivesRandomKills(t *testing.T) {
 		assert.Equal(t, "initialized", value(t, readInitTask.Submit(bg, p, 0)), "the pool keeps serving, %d", i)
 	}
 	require.NoError(t, p.Shutdown(timeout(t)))
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 	leaktest.VerifyNone(t)
 }

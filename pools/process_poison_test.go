@@ -11,6 +11,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/stretchr/testify/assert"
@@ -22,7 +23,7 @@ var (
 	// has read everything its parent sent, and a while more: long enough
 	// for the child to do what it does with a task as it arrives.
 	gateDrainTask = pools.Register("proc.gate.drain", func(ctx context.Context, dir string) (int, error) {
-		if err := gateWait(ctx, dir); err != nil {
+		if err := testproc.Wait(ctx, dir); err != nil {
 			return 0, err
 		}
 		const fionread = 0x541b // Linux's
@@ -50,12 +51,12 @@ func TestProcessPoolPoisonSentAheadFailsOnlyItself(t *testing.T) {
 	}
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithPrefetch(1))
 	events := taskEvents(p)
-	g := newProcGate(t)
-	running := gateDrainTask.Submit(bg, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	running := gateDrainTask.Submit(bg, p, g.Dir)
+	g.WaitStarted(t, 1)
 	poison := trickyTask.Submit(bg, p, tricky{Fail: "decode:exit", Parent: os.Getpid()})
 	waitEvents(t, events["sent"], running, poison)
-	g.open(t, 1)
+	g.Open(t, 1)
 	assert.NotZero(t, value(t, running), "the innocent task finished")
 
 	_, err := poison.Result(timeout(t))

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/stretchr/testify/assert"
@@ -152,7 +153,7 @@ func TestProcessPoolReusesItsChildren(t *testing.T) {
 		pids[value(t, f)] = true
 	}
 	assert.LessOrEqual(t, len(pids), 3)
-	assert.LessOrEqual(t, len(children(t)), 3, "never more children than MaxWorkers")
+	assert.LessOrEqual(t, len(testproc.Children(t)), 3, "never more children than MaxWorkers")
 }
 
 func TestProcessPoolDefaultsToOneWorkerPerCPU(t *testing.T) {
@@ -280,11 +281,11 @@ func TestProcessPoolKillsAChildWritingGarbage(t *testing.T) {
 // CPython's test_killed_child, the other way round: the pool survives.
 func TestProcessPoolSurvivesAKilledChild(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1))
-	g := newProcGate(t)
-	running := gateTask.Submit(bg, p, g.dir)
+	g := testproc.NewGate(t)
+	running := gateTask.Submit(bg, p, g.Dir)
 	queued := squareTask.Submit(bg, p, 4)
-	g.waitStarted(t, 1)
-	kids := children(t)
+	g.WaitStarted(t, 1)
+	kids := testproc.Children(t)
 	require.Len(t, kids, 1)
 	require.NoError(t, syscall.Kill(kids[0], syscall.SIGKILL))
 
@@ -341,11 +342,11 @@ func TestProcessPoolBreaksOnlyWhenItsPolicyGivesUp(t *testing.T) {
 		require.ErrorIs(t, err, pools.ErrWorkerCrashed, "crash %d", i)
 		assert.Equal(t, 4, value(t, squareTask.Submit(bg, p, 2)), "the pool goes on after crash %d", i)
 	}
-	g := newProcGate(t)
+	g := testproc.NewGate(t)
 	_, err := crashTask.Submit(bg, p, death{ExitCode: 1}).Result(timeout(t))
 	require.ErrorIs(t, err, pools.ErrWorkerCrashed)
 	require.NoError(t, p.WaitIdle(timeout(t)))
-	_, err = gateTask.Submit(bg, p, g.dir).Result(timeout(t))
+	_, err = gateTask.Submit(bg, p, g.Dir).Result(timeout(t))
 	assert.ErrorIs(t, err, pools.ErrBrokenProcessPool, "the third crash within the window broke the pool")
 	assert.ErrorIs(t, err, pools.ErrBrokenExecutor)
 	assert.ErrorIs(t, err, pools.ErrWorkerCrashed, "the breakage wraps the last crash")
@@ -374,10 +375,10 @@ func TestProcessPoolPendingTasksFailWhenItBreaks(t *testing.T) {
 // argument.
 func TestProcessPoolInitializerRunsInEachChild(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(2), pools.WithTaskInitializer(initTask, "initialized"))
-	g := newProcGate(t)
-	a, b := gateTask.Submit(bg, p, g.dir), gateTask.Submit(bg, p, g.dir)
-	g.waitStarted(t, 2) // both children exist
-	g.open(t, 2)
+	g := testproc.NewGate(t)
+	a, b := gateTask.Submit(bg, p, g.Dir), gateTask.Submit(bg, p, g.Dir)
+	g.WaitStarted(t, 2) // both children exist
+	g.Open(t, 2)
 	assert.NotEqual(t, value(t, a), value(t, b))
 	for range 4 {
 		assert.Equal(t, "initialized", value(t, readInitTask.Submit(bg, p, 0)))
@@ -416,7 +417,7 @@ func TestProcessPoolMaxTasksPerChild(t *testing.T) {
 	assert.Equal(t, first, value(t, pidTask.Submit(bg, p, 0)))
 	next := value(t, pidTask.Submit(bg, p, 0))
 	assert.NotEqual(t, first, next, "a new child after three tasks")
-	assert.False(t, pidAlive(first), "the old one was reaped")
+	assert.False(t, testproc.Alive(first), "the old one was reaped")
 	assert.Zero(t, p.Stats().Failures, "a retirement is no failure")
 }
 
@@ -443,7 +444,7 @@ func TestProcessPoolMaxTasksPerChildCannotDeadlock(t *testing.T) {
 			for i, f := range fs {
 				assert.Equal(t, i*i, value(t, f))
 			}
-			requireNoChildren(t)
+			testproc.RequireNoChildren(t)
 		})
 	}
 }
@@ -452,16 +453,16 @@ func TestProcessPoolMaxTasksPerChildCannotDeadlock(t *testing.T) {
 // after Shutdown(NoWait) is still replaced for the work left.
 func TestProcessPoolRetiresAfterShutdownNoWait(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithMaxTasksPerChild(1))
-	g := newProcGate(t)
-	fs := []*futures.Future[int]{gateTask.Submit(bg, p, g.dir), squareTask.Submit(bg, p, 2), squareTask.Submit(bg, p, 3)}
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	fs := []*futures.Future[int]{gateTask.Submit(bg, p, g.Dir), squareTask.Submit(bg, p, 2), squareTask.Submit(bg, p, 3)}
+	g.WaitStarted(t, 1)
 	require.NoError(t, p.Shutdown(timeout(t), pools.NoWait()))
-	g.open(t, 1)
+	g.Open(t, 1)
 	value(t, fs[0])
 	assert.Equal(t, 4, value(t, fs[1]))
 	assert.Equal(t, 9, value(t, fs[2]))
 	require.NoError(t, p.Shutdown(timeout(t)))
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }
 
 // An all-for-one policy restarts only the child that died (children share
@@ -479,10 +480,10 @@ func TestProcessPoolAllForOneIsAPoolWideCrashBudget(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newProcessPool(t, pools.WithMaxWorkers(2), pools.WithSupervisor(tt.give))
-			g := newProcGate(t)
-			a, b := gateTask.Submit(bg, p, g.dir), gateTask.Submit(bg, p, g.dir)
-			g.waitStarted(t, 2)
-			for _, pid := range children(t) {
+			g := testproc.NewGate(t)
+			a, b := gateTask.Submit(bg, p, g.Dir), gateTask.Submit(bg, p, g.Dir)
+			g.WaitStarted(t, 2)
+			for _, pid := range testproc.Children(t) {
 				require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
 			}
 			for _, f := range []*futures.Future[int]{a, b} {

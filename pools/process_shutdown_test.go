@@ -11,6 +11,7 @@ import (
 
 	"github.com/actorfutures/actorfutures/actors"
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,7 +30,7 @@ func TestProcessPoolShutdownWaitsForEverything(t *testing.T) {
 		require.Equal(t, futures.Finished, f.State(), "task %d", i)
 		assert.Equal(t, i*i, value(t, f))
 	}
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 	assert.False(t, p.System().Stopped(), "process pools share an actor system, which outlives them")
 }
 
@@ -60,9 +61,9 @@ func TestProcessPoolShutdownCancelPending(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithPrefetch(2))
 	events := taskEvents(p)
 	sent := events["sent"]
-	g := newProcGate(t)
-	running := gateTask.Submit(bg, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	running := gateTask.Submit(bg, p, g.Dir)
+	g.WaitStarted(t, 1)
 	dir := t.TempDir()
 	var pending []*futures.Future[int]
 	for i := range 5 {
@@ -79,42 +80,42 @@ func TestProcessPoolShutdownCancelPending(t *testing.T) {
 	// The child lets go of the two it holds, before it is free to start
 	// them.
 	waitEvents(t, events["dropped"], pending[0], pending[1])
-	g.open(t, 1)
+	g.Open(t, 1)
 	require.NoError(t, <-done)
 	assert.NotZero(t, value(t, running), "the running task finished")
 	for i := range pending {
 		assert.NoFileExists(t, ranFile(dir, i))
 	}
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }
 
 // CPython's test_shutdown_no_wait.
 func TestProcessPoolShutdownNoWait(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1))
-	g := newProcGate(t)
-	f := gateTask.Submit(bg, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	f := gateTask.Submit(bg, p, g.Dir)
+	g.WaitStarted(t, 1)
 	require.NoError(t, p.Shutdown(timeout(t), pools.NoWait()))
 	_, err := squareTask.Submit(bg, p, 1).Result(timeout(t))
 	assert.ErrorIs(t, err, pools.ErrShutdown)
-	g.open(t, 1)
+	g.Open(t, 1)
 	value(t, f)
 	require.NoError(t, p.Shutdown(timeout(t)), "a later Shutdown waits for the end")
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }
 
 func TestProcessPoolShutdownIsBoundedByItsContext(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1))
-	g := newProcGate(t)
-	f := gateTask.Submit(bg, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	f := gateTask.Submit(bg, p, g.Dir)
+	g.WaitStarted(t, 1)
 	ctx, cancel := context.WithTimeout(bg, 20*time.Millisecond)
 	defer cancel()
 	assert.ErrorIs(t, p.Shutdown(ctx), context.DeadlineExceeded)
-	g.open(t, 1)
+	g.Open(t, 1)
 	value(t, f)
 	require.NoError(t, p.Shutdown(timeout(t)))
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }
 
 func TestProcessPoolShutdownInterruptRunning(t *testing.T) {
@@ -127,7 +128,7 @@ func TestProcessPoolShutdownInterruptRunning(t *testing.T) {
 		_, err := f.Result(timeout(t))
 		assert.ErrorIs(t, err, futures.ErrCancelledWhileRunning)
 	}
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }
 
 // Python 3.14's terminate_workers and kill_workers: what has not started
@@ -158,7 +159,7 @@ func TestProcessPoolShutdownTerminatesOrKillsWorkers(t *testing.T) {
 			for _, f := range pending {
 				assert.True(t, f.Cancelled())
 			}
-			requireNoChildren(t)
+			testproc.RequireNoChildren(t)
 			assert.Zero(t, p.Events().Totals().Failures, "no failure: the pool was told to stop them")
 			_, err = squareTask.Submit(bg, p, 1).Result(timeout(t))
 			assert.ErrorIs(t, err, pools.ErrShutdown)
@@ -178,7 +179,7 @@ func TestProcessPoolForcedShutdownOfABrokenOrIdlePool(t *testing.T) {
 	require.ErrorIs(t, err, pools.ErrWorkerCrashed)
 	require.NoError(t, p.WaitIdle(timeout(t)))
 	require.NoError(t, p.Shutdown(timeout(t), pools.TerminateWorkers()), "a broken pool")
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }
 
 func TestProcessPoolShutdownWhileAChildRestarts(t *testing.T) {
@@ -186,7 +187,7 @@ func TestProcessPoolShutdownWhileAChildRestarts(t *testing.T) {
 	_, err := crashTask.Submit(bg, p, death{Signal: int(syscall.SIGKILL)}).Result(timeout(t))
 	require.ErrorIs(t, err, pools.ErrWorkerCrashed)
 	require.NoError(t, p.Shutdown(timeout(t)), "the backoff timer or the new child do not hold it up")
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }
 
 // The actor pool ignores the process options of Shutdown.
@@ -204,7 +205,7 @@ func TestProcessPoolWhoseSystemStopsBreaks(t *testing.T) {
 	p := newProcessPool(t, pools.WithMaxWorkers(1), pools.WithSystem(sys))
 	assert.Equal(t, 4, value(t, squareTask.Submit(bg, p, 2)))
 	require.NoError(t, sys.Shutdown(timeout(t)))
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 	_, err := squareTask.Submit(bg, p, 3).Result(timeout(t))
 	assert.ErrorIs(t, err, pools.ErrBrokenProcessPool)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -107,7 +108,7 @@ func TestProcessPoolCancelPendingSparesATaskThatBegan(t *testing.T) {
 	_, err = f.Result(timeout(t))
 	require.ErrorIs(t, err, futures.ErrCancelledWhileRunning)
 	require.NoError(t, <-done)
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }
 
 // KillWorkers kills a child under a task that began: the task crashed, it
@@ -123,5 +124,5 @@ func TestProcessPoolKillWorkersCrashesATaskThatBegan(t *testing.T) {
 	_, err = f.Result(timeout(t))
 	var crash *pools.WorkerCrashedError
 	require.True(t, errors.As(err, &crash), "got %v", err)
-	requireNoChildren(t)
+	testproc.RequireNoChildren(t)
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 )
 
@@ -36,7 +37,7 @@ var (
 	pidTask = pools.Register("proc.pid", func(context.Context, int) (int, error) { return os.Getpid(), nil })
 
 	gateTask = pools.Register("proc.gate", func(ctx context.Context, dir string) (int, error) {
-		if err := gateWait(ctx, dir); err != nil {
+		if err := testproc.Wait(ctx, dir); err != nil {
 			return 0, err
 		}
 		return os.Getpid(), nil

@@ -12,7 +12,6 @@ import (
 	"github.com/actorfutures/actorfutures/internal/remotepb"
 	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
-	"github.com/asynkron/protoactor-go/remote"
 )
 
 // nodeLink is a remote pool's worker actor for one node address: the
@@ -287,14 +286,14 @@ func (l *nodeLink) probed(ctx actor.Context, m *linkProbedMsg) {
 		l.probeDelay = min(2*l.probeDelay, maxProbeDelay)
 		return
 	}
-	if d := l.pool.ep.quietFor(l.addr); d > 0 {
+	if d := l.pool.ep.net.QuietFor(l.addr); d > 0 {
 		l.after(d, timerProbe)
 		return
 	}
 	l.state = linkGreeting
 	ctx.Send(actor.NewPID(l.addr, remotepb.NodeActorName), &remotepb.Hello{
 		Proxy: l.self, Version: remotepb.Version, Coordinator: ctx.ActorSystem().ID,
-		MaxPayload: uint64(l.pool.ep.cfg.maxPayload),
+		MaxPayload: uint64(l.pool.ep.set.MaxPayload),
 	})
 	l.after(helloWait, timerHello)
 }
@@ -338,7 +337,7 @@ func (l *nodeLink) welcome(ctx actor.Context, m *remotepb.Welcome) {
 	l.state, l.node, l.nodeID = linkUp, m.GetNode(), m.GetNodeId()
 	l.window = l.pool.rc.window
 	l.credits = l.window
-	l.maxOut = peerLimit(l.pool.ep.cfg.maxPayload, m.GetMaxPayload())
+	l.maxOut = peerLimit(l.pool.ep.set.MaxPayload, m.GetMaxPayload())
 	l.lastHeard = time.Now()
 	// Its Terminated comes when the node's endpoint stops, or, with reason
 	// AddressTerminated, when the connection to the node ends.
@@ -358,7 +357,7 @@ func (l *nodeLink) heartbeat(ctx actor.Context) {
 	if silent := time.Since(l.lastHeard); silent > l.pool.rc.hbTimeout {
 		l.state = linkCutOff
 		l.why = fmt.Sprintf("heartbeats unanswered for %v", silent.Round(time.Millisecond))
-		ctx.ActorSystem().EventStream.Publish(&remote.EndpointTerminatedEvent{Address: l.addr})
+		l.pool.ep.net.CutOff(l.addr)
 		l.after(cutOffWait, timerCutOff)
 		return
 	}

@@ -10,13 +10,14 @@ import (
 
 	"github.com/actorfutures/actorfutures/actors"
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/netbridge"
 	"github.com/actorfutures/actorfutures/internal/remotepb"
 	"github.com/asynkron/protoactor-go/actor"
 	"google.golang.org/protobuf/proto"
 )
 
 // nodeServer is what a worker node adds to its endpoint: the well-known
-// actor coordinators talk to, and an actor pool of [WithSlots] workers
+// actor coordinators talk to, and an actor pool of remote.WithSlots workers
 // that runs their tasks (warm goroutines, panics and runtime.Goexit
 // caught, contexts with the tasks' deadlines).
 type nodeServer struct {
@@ -49,7 +50,7 @@ func (s *nodeServer) setGone(addr string, gone bool) {
 }
 
 func (ep *Endpoint) startNodeServer() error {
-	pool, err := NewActorPool(WithMaxWorkers(ep.cfg.slots), WithSystem(ep.sys), WithName("node-tasks"))
+	pool, err := NewActorPool(WithMaxWorkers(ep.set.Slots), WithSystem(ep.sys), WithName("node-tasks"))
 	if err != nil {
 		return err
 	}
@@ -182,9 +183,9 @@ func (a *nodeActor) hello(ctx actor.Context, m *remotepb.Hello) {
 	}
 	a.srv.setGone(proxy.GetAddress(), false)
 	s := a.session(ctx, proxy)
-	s.maxPayload = peerLimit(a.srv.ep.cfg.maxPayload, m.GetMaxPayload())
-	w.Slots = uint32(a.srv.ep.cfg.slots)
-	w.MaxPayload = uint64(a.srv.ep.cfg.maxPayload)
+	s.maxPayload = peerLimit(a.srv.ep.set.MaxPayload, m.GetMaxPayload())
+	w.Slots = uint32(a.srv.ep.set.Slots)
+	w.MaxPayload = uint64(a.srv.ep.set.MaxPayload)
 	w.Tasks = RegisteredTasks()
 	ctx.Send(proxy, w)
 }
@@ -197,7 +198,7 @@ func (a *nodeActor) session(ctx actor.Context, proxy *actor.PID) *nodeSession {
 	if s := a.sessions[key]; s != nil {
 		return s
 	}
-	s := &nodeSession{proxy: proxy, maxPayload: a.srv.ep.cfg.maxPayload, tasks: map[uint64]*nodeTask{}}
+	s := &nodeSession{proxy: proxy, maxPayload: a.srv.ep.set.MaxPayload, tasks: map[uint64]*nodeTask{}}
 	a.sessions[key] = s
 	if addr := proxy.GetAddress(); !a.watching[addr] {
 		a.watching[addr] = true
@@ -333,7 +334,7 @@ func (s *nodeServer) run(ctx context.Context, m *remotepb.Request, maxOut int) *
 			}
 		}
 	}
-	if len(payload) > maxOut || proto.Size(c) > maxOut+envelopeOverhead {
+	if len(payload) > maxOut || proto.Size(c) > maxOut+netbridge.EnvelopeOverhead {
 		return fail(&EncodeError{Task: m.GetTask(), What: "output",
 			Err: fmt.Errorf("%w: %d bytes, limit %d (WithMaxPayload)", ErrFrameTooLarge, proto.Size(c), maxOut)})
 	}

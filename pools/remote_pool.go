@@ -12,7 +12,7 @@ import (
 )
 
 // RemotePool runs registered tasks on worker nodes, other processes that
-// serve them ([StartNode], [ServeNode]) on this machine or elsewhere: the
+// serve them (remote.StartNode, remote.ServeNode) on this machine or elsewhere: the
 // same [Executor] and the same futures as the other pools, across
 // machines, over protoactor-go's remote. Its router actor, on an
 // [Endpoint], supervises one link actor per node, which pulls tasks from
@@ -23,7 +23,7 @@ import (
 //
 // Nodes come from a fixed list ([WithNodes], [RemotePool.AddNode]), which
 // the pool probes until they answer and again after it loses them, or
-// from the cluster its endpoint joined ([JoinCluster],
+// from the cluster its endpoint joined (remote.JoinCluster,
 // [WithClusterNodes]): a node that joins is used, one that leaves is given
 // up. A node that dies, stops or closes its connection is noticed at once
 // (its link watches the node's actor); one that freezes or is cut off by
@@ -84,11 +84,11 @@ func NewRemotePool(ep *Endpoint, opts ...Option) (*RemotePool, error) {
 		return nil, invalidOption("WithFaults is not supported by the remote pool")
 	}
 	rc := cfg.remote
-	if rc.fromCluster && ep.cl == nil {
+	if rc.fromCluster && !ep.set.Clustered {
 		return nil, invalidOption("WithClusterNodes on an endpoint that joined no cluster (JoinCluster)")
 	}
 	if len(rc.nodes) == 0 {
-		if ep.cl == nil {
+		if !ep.set.Clustered {
 			return nil, invalidOption("a remote pool needs nodes: WithNodes, or an endpoint that joined a cluster")
 		}
 		rc.fromCluster = true

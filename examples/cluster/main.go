@@ -5,9 +5,9 @@
 //
 // A worker node is a Go program that registers the same tasks
 // (pools.Register, at package init) and serves them with one call,
-// pools.ServeNode (here pools.StartNode, which returns, so that the node
+// remote.ServeNode (here remote.StartNode, which returns, so that the node
 // can print the address it got). The coordinator listens on an endpoint
-// of its own (pools.Listen) and submits to a pools.RemotePool over the
+// of its own (remote.Listen) and submits to a pools.RemotePool over the
 // nodes' addresses, as it would to an actor pool. On other machines the
 // nodes would listen on a reachable address with TLS, or join a
 // protoactor-go cluster (docs/distributed.md).
@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/pools"
+	"github.com/actorfutures/actorfutures/pools/remote"
 	"github.com/actorfutures/actorfutures/supervisor"
 )
 
@@ -91,7 +92,7 @@ func main() {
 // tells its parent where, and serves until its parent closes its stdin
 // (or dies).
 func serveNode() int {
-	ep, err := pools.StartNode("127.0.0.1:0", pools.WithSlots(2))
+	ep, err := remote.StartNode("127.0.0.1:0", remote.WithSlots(2))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "node:", err)
 		return 1
@@ -121,7 +122,7 @@ func run(ctx context.Context, out io.Writer, limit, spans int) error {
 		addrs = append(addrs, n.addr)
 	}
 
-	ep, err := pools.Listen("127.0.0.1:0")
+	ep, err := remote.Listen("127.0.0.1:0")
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,5 @@
 // The remote executor's protocol: what a coordinator (pools.RemotePool) and
-// a worker node (pools.StartNode) say to each other over protoactor-go's
+// a worker node (remote.StartNode, package pools/remote) say to each other over protoactor-go's
 // remote, and what completes a future, or tells a subscriber of one, from
 // another node.
 //

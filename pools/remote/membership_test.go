@@ -1,6 +1,6 @@
 //go:build unix
 
-package pools_test
+package remote_test
 
 import (
 	"context"
@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
+	"github.com/actorfutures/actorfutures/pools/remote"
 	"github.com/asynkron/protoactor-go/cluster/clusterproviders/test"
-	"github.com/asynkron/protoactor-go/remote"
+	paremote "github.com/asynkron/protoactor-go/remote"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -49,14 +51,14 @@ func TestRemoteClusterMembership(t *testing.T) {
 	waitNodeUp(t, p, n.addr, 1)
 	assert.Equal(t, 49, value(t, remoteSquare.Submit(ctx, p, 7)))
 
-	g := newProcGate(t)
-	f := remoteGate.Submit(ctx, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	f := remoteGate.Submit(ctx, p, g.Dir)
+	g.WaitStarted(t, 1)
 	testAgent.DeregisterService("node-1")
 	_, err := f.Result(ctx)
 	require.ErrorIs(t, err, pools.ErrNodeLost)
-	g.open(t, 1)
-	g.waitStopped(t, 1) // interrupted on the node, or released
+	g.Open(t, 1)
+	g.WaitStopped(t, 1) // interrupted on the node, or released
 
 	queued := remoteSquare.Submit(ctx, p, 8) // no node: it waits
 	register(t, "node-1-again", n)
@@ -84,7 +86,7 @@ func TestRemoteMutualTLS(t *testing.T) {
 	ep := sharedEndpoint(t)
 	refused := make(chan struct{}, 1)
 	sub := ep.System().EventStream.Subscribe(func(evt any) {
-		if e, ok := evt.(*remote.EndpointTerminatedEvent); ok && e.Address == n.addr {
+		if e, ok := evt.(*paremote.EndpointTerminatedEvent); ok && e.Address == n.addr {
 			select {
 			case refused <- struct{}{}:
 			default:
@@ -109,7 +111,7 @@ func runTLSCoordinator() int {
 	cfg, err := loadTestTLS(os.Getenv("REMOTE_NODE_TLS"), "coordinator")
 	if err == nil {
 		err = func() error {
-			ep, err := pools.Listen("127.0.0.1:0", pools.WithTLS(cfg))
+			ep, err := remote.Listen("127.0.0.1:0", remote.WithTLS(cfg))
 			if err != nil {
 				return err
 			}
@@ -142,25 +144,25 @@ func TestRemoteOptionsAreChecked(t *testing.T) {
 	listens := []struct {
 		name string
 		addr string
-		opts []pools.RemoteOption
+		opts []remote.Option
 	}{
 		{"beyond loopback, in plain text", "10.1.2.3:0", nil},
-		{"every interface, no advertised address", ":0", []pools.RemoteOption{pools.WithInsecureNetwork()}},
+		{"every interface, no advertised address", ":0", []remote.Option{remote.WithInsecureNetwork()}},
 		{"bad address", "localhost", nil},
 		{"bad port", "127.0.0.1:http", nil},
-		{"a node's option", "127.0.0.1:0", []pools.RemoteOption{pools.WithSlots(2)}},
-		{"tiny payload limit", "127.0.0.1:0", []pools.RemoteOption{pools.WithMaxPayload(10)}},
-		{"bad advertised address", "127.0.0.1:0", []pools.RemoteOption{pools.WithAdvertisedAddress("nowhere")}},
-		{"nil TLS config", "127.0.0.1:0", []pools.RemoteOption{pools.WithTLS(nil)}},
-		{"cluster without a provider", "127.0.0.1:0", []pools.RemoteOption{pools.JoinCluster("c", nil)}},
+		{"a node's option", "127.0.0.1:0", []remote.Option{remote.WithSlots(2)}},
+		{"tiny payload limit", "127.0.0.1:0", []remote.Option{remote.WithMaxPayload(10)}},
+		{"bad advertised address", "127.0.0.1:0", []remote.Option{remote.WithAdvertisedAddress("nowhere")}},
+		{"nil TLS config", "127.0.0.1:0", []remote.Option{remote.WithTLS(nil)}},
+		{"cluster without a provider", "127.0.0.1:0", []remote.Option{remote.JoinCluster("c", nil)}},
 	}
 	for _, tt := range listens {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := pools.Listen(tt.addr, tt.opts...)
+			_, err := remote.Listen(tt.addr, tt.opts...)
 			require.ErrorIs(t, err, pools.ErrInvalidOption)
 		})
 	}
-	_, err := pools.StartNode("127.0.0.1:0", pools.WithSlots(0))
+	_, err := remote.StartNode("127.0.0.1:0", remote.WithSlots(0))
 	require.ErrorIs(t, err, pools.ErrInvalidOption)
 
 	pooled := []struct {
@@ -196,7 +198,7 @@ func TestRemoteOptionsAreChecked(t *testing.T) {
 // fail; at the end of a test, the nodes exit cleanly and no process is
 // left.
 func TestRemoteShutdown(t *testing.T) {
-	t.Cleanup(func() { requireNoChildren(t) }) // runs last: after the nodes stopped
+	t.Cleanup(func() { testproc.RequireNoChildren(t) }) // runs last: after the nodes stopped
 	ctx := timeout(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -221,12 +223,12 @@ func TestRemoteShutdown(t *testing.T) {
 	p, err = pools.NewRemotePool(sharedEndpoint(t), pools.WithNodes(n.addr))
 	require.NoError(t, err)
 	waitNodeUp(t, p, n.addr, 1)
-	g := newProcGate(t)
-	f := remoteGate.Submit(ctx, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	f := remoteGate.Submit(ctx, p, g.Dir)
+	g.WaitStarted(t, 1)
 	done := make(chan error, 1)
 	go func() { done <- p.Shutdown(ctx) }()
-	g.open(t, 1)
+	g.Open(t, 1)
 	require.NoError(t, <-done)
 	assert.Equal(t, n.pid, value(t, f), "Shutdown waited for it")
 	require.NoError(t, p.Shutdown(ctx), "idempotent")
@@ -236,7 +238,7 @@ func TestRemoteShutdown(t *testing.T) {
 
 func init() {
 	childModes["remote-gate-coordinator"] = func() int {
-		ep, err := pools.Listen("127.0.0.1:0")
+		ep, err := remote.Listen("127.0.0.1:0")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -255,14 +257,14 @@ func init() {
 // A node whose coordinator dies interrupts the tasks it ran for it.
 func TestRemoteNodeInterruptsTheTasksOfADeadCoordinator(t *testing.T) {
 	n := startNode(t, nodeSpec{})
-	g := newProcGate(t)
+	g := testproc.NewGate(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"=remote-gate-coordinator", "GORACE=atexit_sleep_ms=0",
-		"REMOTE_NODE_ADDR="+n.addr, "GATE_DIR="+g.dir)
+		"REMOTE_NODE_ADDR="+n.addr, "GATE_DIR="+g.Dir)
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Start())
-	g.waitStarted(t, 1)
+	g.WaitStarted(t, 1)
 	require.NoError(t, cmd.Process.Kill())
 	_ = cmd.Wait()
-	g.waitStopped(t, 1) // its context was cancelled on the node
+	g.WaitStopped(t, 1) // its context was cancelled on the node
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package pools_test
+package remote_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -45,13 +46,13 @@ func TestRemoteTasksSpreadOverNodes(t *testing.T) {
 	// from the moment the callbacks of its task's future have run, just
 	// after the future's waiters wake.)
 	require.NoError(t, p.WaitIdle(ctx))
-	g := newProcGate(t)
+	g := testproc.NewGate(t)
 	var gs []*futures.Future[int]
 	for range 4 { // two slots on each node
-		gs = append(gs, remoteGate.Submit(ctx, p, g.dir))
+		gs = append(gs, remoteGate.Submit(ctx, p, g.Dir))
 	}
-	g.waitStarted(t, 4)
-	g.open(t, 4)
+	g.WaitStarted(t, 4)
+	g.Open(t, 4)
 	ran := map[int]int{}
 	for _, f := range gs {
 		ran[value(t, f)]++
@@ -99,7 +100,7 @@ func TestRemoteFailuresAreTheTasksOwn(t *testing.T) {
 	var pe *futures.PanicError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "boom", pe.Value)
-	assert.Contains(t, string(pe.Stack), "remote_tasks_test.go", "the node's stack")
+	assert.Contains(t, string(pe.Stack), "remote/tasks_test.go", "the node's stack")
 
 	_, err = remoteFail.Submit(ctx, p, 0).Result(ctx)
 	require.ErrorIs(t, err, errBoom)
@@ -168,22 +169,22 @@ func TestRemoteDeadlinesAndCancellationReachTheNode(t *testing.T) {
 	require.ErrorIs(t, err, futures.ErrTimeout)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 
-	g := newProcGate(t)
-	f := remoteGate.Submit(ctx, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	f := remoteGate.Submit(ctx, p, g.Dir)
+	g.WaitStarted(t, 1)
 	require.True(t, f.Interrupt())
 	_, err = f.Result(ctx)
 	require.ErrorIs(t, err, futures.ErrCancelledWhileRunning)
 	assert.Equal(t, futures.Cancelled, f.State())
-	g.waitStopped(t, 1) // the task saw its context end on the node
+	g.WaitStopped(t, 1) // the task saw its context end on the node
 
 	cctx, cancelTask := context.WithCancel(ctx)
-	f = remoteGate.Submit(cctx, p, g.dir)
-	g.waitStarted(t, 1)
+	f = remoteGate.Submit(cctx, p, g.Dir)
+	g.WaitStarted(t, 1)
 	cancelTask()
 	_, err = f.Result(ctx)
 	require.ErrorIs(t, err, futures.ErrCancelledWhileRunning, "the submitter's context, cancelled")
-	g.waitStopped(t, 1)
+	g.WaitStopped(t, 1)
 
 	// A task that ignores its context fails here a second past its
 	// deadline; its node goes on with it.
@@ -208,15 +209,15 @@ func TestRemoteNodeKilledMidRun(t *testing.T) {
 	waitNodeUp(t, p, b.addr, 1)
 	ctx := timeout(t)
 
-	g := newProcGate(t)
+	g := testproc.NewGate(t)
 	var running []*futures.Future[int]
 	for range 4 {
-		running = append(running, remoteGate.Submit(ctx, p, g.dir))
+		running = append(running, remoteGate.Submit(ctx, p, g.Dir))
 	}
-	g.waitStarted(t, 4) // two on each node: each has two slots
+	g.WaitStarted(t, 4) // two on each node: each has two slots
 	var held []*futures.Future[int]
 	for range 2 {
-		held = append(held, remoteGateIdem.Submit(ctx, p, g.dir))
+		held = append(held, remoteGateIdem.Submit(ctx, p, g.Dir))
 	}
 	var queued []*futures.Future[int]
 	for i := range 20 {
@@ -227,7 +228,7 @@ func TestRemoteNodeKilledMidRun(t *testing.T) {
 	// a's two running tasks fail; then b is released.
 	waitNodeLost(t, p, a.addr, 1)
 	lost := 0
-	g.open(t, 4)
+	g.Open(t, 4)
 	for _, f := range running {
 		v, err := f.Result(ctx)
 		if err != nil {
@@ -257,12 +258,12 @@ func TestRemoteNodeKilledMidRun(t *testing.T) {
 	// run again on a.
 	var idem []*futures.Future[int]
 	for range 4 {
-		idem = append(idem, remoteGateIdem.Submit(ctx, p, g.dir))
+		idem = append(idem, remoteGateIdem.Submit(ctx, p, g.Dir))
 	}
-	g.waitStarted(t, 4)
+	g.WaitStarted(t, 4)
 	b.kill(t)
 	waitNodeLost(t, p, b.addr, 1)
-	g.open(t, 4) // a's first two, then the two retried
+	g.Open(t, 4) // a's first two, then the two retried
 	for _, f := range idem {
 		assert.Equal(t, a2.pid, value(t, f))
 	}
@@ -277,21 +278,21 @@ func TestRemoteNodeJoinsLate(t *testing.T) {
 	p := newRemotePool(t, pools.WithNodes(a.addr))
 	waitNodeUp(t, p, a.addr, 1)
 	ctx := timeout(t)
-	g := newProcGate(t)
+	g := testproc.NewGate(t)
 	var fs []*futures.Future[int]
 	for range 2 {
-		fs = append(fs, remoteGate.Submit(ctx, p, g.dir))
+		fs = append(fs, remoteGate.Submit(ctx, p, g.Dir))
 	}
-	g.waitStarted(t, 2)
+	g.WaitStarted(t, 2)
 
 	b := startNode(t, nodeSpec{})
 	require.NoError(t, p.AddNode(b.addr))
 	waitNodeUp(t, p, b.addr, 1)
 	for range 2 {
-		fs = append(fs, remoteGate.Submit(ctx, p, g.dir))
+		fs = append(fs, remoteGate.Submit(ctx, p, g.Dir))
 	}
-	g.waitStarted(t, 2) // a has two slots: these run on b
-	g.open(t, 4)
+	g.WaitStarted(t, 2) // a has two slots: these run on b
+	g.Open(t, 4)
 	ran := map[int]int{}
 	for _, f := range fs {
 		ran[value(t, f)]++
@@ -307,9 +308,9 @@ func TestRemoteFrozenNodeIsLostByHeartbeat(t *testing.T) {
 	p := newRemotePool(t, pools.WithNodes(n.addr), pools.WithHeartbeat(50*time.Millisecond, 400*time.Millisecond))
 	waitNodeUp(t, p, n.addr, 1)
 	ctx := timeout(t)
-	g := newProcGate(t)
-	f := remoteGate.Submit(ctx, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	f := remoteGate.Submit(ctx, p, g.Dir)
+	g.WaitStarted(t, 1)
 
 	n.signal(t, syscall.SIGSTOP)
 	_, err := f.Result(ctx)
@@ -319,8 +320,8 @@ func TestRemoteFrozenNodeIsLostByHeartbeat(t *testing.T) {
 	n.signal(t, syscall.SIGCONT)
 
 	waitNodeUp(t, p, n.addr, 2)
-	g.open(t, 1) // the frozen task ends; its outcome is not wanted any more
-	g.waitStopped(t, 1)
+	g.Open(t, 1) // the frozen task ends; its outcome is not wanted any more
+	g.WaitStopped(t, 1)
 	assert.Equal(t, 49, value(t, remoteSquare.Submit(ctx, p, 7)))
 }
 
@@ -332,17 +333,17 @@ func TestRemoteIdleNodeReclaimsTasksSentAhead(t *testing.T) {
 	p := newRemotePool(t, pools.WithNodes(a.addr))
 	waitNodeUp(t, p, a.addr, 1)
 	ctx := timeout(t)
-	g := newProcGate(t)
+	g := testproc.NewGate(t)
 	var fs []*futures.Future[int]
 	for range 6 {
-		fs = append(fs, remoteGate.Submit(ctx, p, g.dir))
+		fs = append(fs, remoteGate.Submit(ctx, p, g.Dir))
 	}
-	g.waitStarted(t, 2) // a runs two, and holds four
+	g.WaitStarted(t, 2) // a runs two, and holds four
 
 	b := startNode(t, nodeSpec{})
 	require.NoError(t, p.AddNode(b.addr))
-	g.waitStarted(t, 2) // b took two back from a, and runs them
-	g.open(t, 6)
+	g.WaitStarted(t, 2) // b took two back from a, and runs them
+	g.Open(t, 6)
 	ran := map[int]int{}
 	for _, f := range fs {
 		ran[value(t, f)]++
@@ -360,14 +361,14 @@ func TestRemoteNodeThatStopsSaysGoodbye(t *testing.T) {
 	p := newRemotePool(t, pools.WithNodes(n.addr))
 	waitNodeUp(t, p, n.addr, 1)
 	ctx := timeout(t)
-	g := newProcGate(t)
-	f := remoteGate.Submit(ctx, p, g.dir)
-	g.waitStarted(t, 1)
+	g := testproc.NewGate(t)
+	f := remoteGate.Submit(ctx, p, g.Dir)
+	g.WaitStarted(t, 1)
 	require.NoError(t, n.stop()) // its shutdown interrupts the task
 	_, err := f.Result(ctx)
 	var nl *pools.NodeLostError
 	require.ErrorAs(t, err, &nl)
 	assert.Contains(t, []string{"node stopped", "connection lost"}, nl.Reason)
 	assert.Equal(t, n.addr, nl.Node)
-	g.waitStopped(t, 1)
+	g.WaitStopped(t, 1)
 }

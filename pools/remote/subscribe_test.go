@@ -1,6 +1,6 @@
 //go:build unix
 
-package pools_test
+package remote_test
 
 import (
 	"bufio"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
+	"github.com/actorfutures/actorfutures/pools/remote"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -93,7 +94,7 @@ func pidOf(s string) *actor.PID {
 // runRemoteSubscriber subscribes an actor to the futures named in
 // SUBSCRIBE_TO, tells SUBSCRIBED, and prints their outcomes.
 func runRemoteSubscriber() int {
-	ep, err := pools.Listen("127.0.0.1:0")
+	ep, err := remote.Listen("127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

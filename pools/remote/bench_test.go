@@ -1,6 +1,6 @@
 //go:build unix
 
-package pools_test
+package remote_test
 
 import (
 	"context"

@@ -1,6 +1,6 @@
 //go:build unix
 
-package pools_test
+package remote_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"log"
 
 	"github.com/actorfutures/actorfutures/pools"
+	"github.com/actorfutures/actorfutures/pools/remote"
 )
 
 // A process that is both a worker node and the coordinator of a pool on
@@ -17,7 +18,7 @@ import (
 // have one (see Endpoint); examples/cluster runs coordinator and nodes as
 // processes of their own.
 func ExampleRemotePool() {
-	ep, err := pools.StartNode("127.0.0.1:0") // loopback, any free port
+	ep, err := remote.StartNode("127.0.0.1:0") // loopback, any free port
 	if err != nil {
 		log.Fatal(err)
 	}

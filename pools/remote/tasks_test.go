@@ -1,6 +1,6 @@
 //go:build unix
 
-package pools_test
+package remote_test
 
 import (
 	"context"
@@ -9,8 +9,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/actorfutures/actorfutures/pools"
 )
+
+// errBoom is an error of the remote tests' tasks, registered so that
+// errors.Is works across the network.
+var errBoom = errors.New("boom")
+
+var _ = func() int { pools.RegisterError(errBoom); return 0 }()
 
 // Tasks of the remote tests. Coordinator and nodes are this binary, so
 // both register them.
@@ -21,12 +28,12 @@ var (
 	// remoteGate reports its start and waits for release (procGate), or
 	// for its context; it returns the node's process ID.
 	remoteGate = pools.Register("remote-gate", func(ctx context.Context, dir string) (int, error) {
-		return os.Getpid(), gateWait(ctx, dir)
+		return os.Getpid(), testproc.Wait(ctx, dir)
 	})
 	// remoteGateIdem is remoteGate, idempotent: retried when its node is
 	// lost.
 	remoteGateIdem = pools.Register("remote-gate-idempotent", func(ctx context.Context, dir string) (int, error) {
-		return os.Getpid(), gateWait(ctx, dir)
+		return os.Getpid(), testproc.Wait(ctx, dir)
 	}, pools.Idempotent(2))
 	// remoteWait waits for its context and says how it ended.
 	remoteWait = pools.Register("remote-wait", func(ctx context.Context, _ int) (string, error) {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package pools_test
+package remote_test
 
 import (
 	"bufio"
@@ -18,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
+	"github.com/actorfutures/actorfutures/pools/remote"
 	"github.com/actorfutures/actorfutures/supervisor"
 	"github.com/asynkron/protoactor-go/cluster"
 	"github.com/asynkron/protoactor-go/cluster/clusterproviders/test"
@@ -37,7 +39,7 @@ import (
 var (
 	testAgent    = test.NewInMemAgent()
 	testEndpoint = sync.OnceValues(func() (*pools.Endpoint, error) {
-		ep, err := pools.Listen("127.0.0.1:0", pools.JoinCluster("pools-test",
+		ep, err := remote.Listen("127.0.0.1:0", remote.JoinCluster("pools-test",
 			test.NewTestProvider(testAgent, test.WithTestProviderRefreshTtl(time.Hour)),
 			// protoactor-go's gossip sends its state to the other members
 			// while it changes it, a data race of its own (the worker nodes
@@ -202,12 +204,12 @@ func (n *childNode) signal(t *testing.T, sig syscall.Signal) {
 // runRemoteNode is the child's side: a worker node on REMOTE_NODE_ADDR
 // until its stdin closes.
 func runRemoteNode() int {
-	opts := []pools.RemoteOption{}
+	opts := []remote.Option{}
 	if n, _ := strconv.Atoi(os.Getenv("REMOTE_NODE_SLOTS")); n > 0 {
-		opts = append(opts, pools.WithSlots(n))
+		opts = append(opts, remote.WithSlots(n))
 	}
 	if n, _ := strconv.Atoi(os.Getenv("REMOTE_NODE_MAX_PAYLOAD")); n > 0 {
-		opts = append(opts, pools.WithMaxPayload(n))
+		opts = append(opts, remote.WithMaxPayload(n))
 	}
 	if dir := os.Getenv("REMOTE_NODE_TLS"); dir != "" {
 		cfg, err := loadTestTLS(dir, "node")
@@ -215,13 +217,13 @@ func runRemoteNode() int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		opts = append(opts, pools.WithTLS(cfg))
+		opts = append(opts, remote.WithTLS(cfg))
 	}
 	if os.Getenv("REMOTE_NODE_LOG") != "" {
-		opts = append(opts, pools.WithEndpointLogger(slog.New(slog.NewTextHandler(os.Stderr,
+		opts = append(opts, remote.WithLogger(slog.New(slog.NewTextHandler(os.Stderr,
 			&slog.HandlerOptions{Level: slog.LevelDebug})).With("node", os.Getpid())))
 	}
-	ep, err := pools.StartNode(os.Getenv("REMOTE_NODE_ADDR"), opts...)
+	ep, err := remote.StartNode(os.Getenv("REMOTE_NODE_ADDR"), opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "node:", err)
 		return 1
@@ -254,4 +256,20 @@ func waitNodeLost(t *testing.T, p *pools.RemotePool, addr string, n int) {
 	defer cancel()
 	require.NoError(t, p.Events().WaitChild(ctx, addr, func(c supervisor.Counters) bool { return c.Failures >= n }),
 		"node %s lost %d times", addr, n)
+}
+
+// timeout returns a context that fails a stuck test instead of hanging it.
+func timeout(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// value returns f's result, failing the test on an error.
+func value[T any](t *testing.T, f *futures.Future[T]) T {
+	t.Helper()
+	v, err := f.Result(timeout(t))
+	require.NoError(t, err)
+	return v
 }
