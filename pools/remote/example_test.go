@@ -15,9 +15,9 @@ import (
 // it (a node's endpoint can host pools too): the task crosses the network
 // stack of one process, as it would cross machines. It does not run with
 // the tests: their binary has its endpoint already, and a process should
-// have one (see Endpoint); examples/cluster runs coordinator and nodes as
+// have one (see pools.Endpoint); examples/cluster runs coordinator and nodes as
 // processes of their own.
-func ExampleRemotePool() {
+func ExampleStartNode() {
 	ep, err := remote.StartNode("127.0.0.1:0") // loopback, any free port
 	if err != nil {
 		log.Fatal(err)
