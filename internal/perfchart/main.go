@@ -3,7 +3,7 @@
 // logarithmic time axis, coloured by what was measured (this library, the
 // hand-rolled baseline of the same run, Python's executors).
 //
-//	go test -run '^$' -bench . -benchmem -count 5 ./futures ./pools | tee docs/benchmarks.txt
+//	go test -run '^$' -bench . -benchmem -count 5 ./futures ./pools ./pools/remote | tee docs/benchmarks.txt
 //	go run ./internal/perfchart < docs/benchmarks.txt > docs/performance.svg
 //	go run ./internal/perfchart -table < docs/benchmarks.txt   # the Markdown table
 package main
