@@ -172,18 +172,26 @@ func isLoopback(host string) bool {
 // remoteOptions are the gRPC settings: credentials both ways (dial
 // options replace protoactor-go's default grpc.WithInsecure, so plain
 // text is explicit), message limits that fit a batch of payloads at the
-// limit, and keepalives as a second line behind the pools' heartbeats (a
-// half-open connection is dropped within a minute).
+// limit, keepalives as a second line behind the pools' heartbeats (a
+// half-open connection is dropped within a minute), and flow-control
+// windows fixed at gRPC's largest dynamic one (16 MiB): that turns off
+// gRPC's bandwidth estimation and the pings it sends as data arrives
+// (measured on loopback: protoactor-go's request 167 -> 149 µs, the
+// pool's round trip 200 -> 190 µs, submit-all 12.6 -> 11.0 µs a task),
+// and a window the estimation would grow to anyway costs no memory
+// until data is in flight.
 func (t *transport) remoteOptions() []paremote.ConfigOption {
 	limit, batch := t.cfg.grpcMessageLimit()
 	dial := []grpc.DialOption{
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(limit), grpc.MaxCallSendMsgSize(limit)),
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 30 * time.Second, Timeout: 20 * time.Second, PermitWithoutStream: true}),
+		grpc.WithInitialWindowSize(flowWindow), grpc.WithInitialConnWindowSize(flowWindow),
 	}
 	server := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(limit), grpc.MaxSendMsgSize(limit),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.StreamInterceptor(t.inbound.intercept),
+		grpc.InitialWindowSize(flowWindow), grpc.InitialConnWindowSize(flowWindow),
 	}
 	if t.cfg.creds != nil {
 		dial = append(dial, grpc.WithTransportCredentials(t.cfg.creds))
@@ -200,6 +208,10 @@ func (t *transport) remoteOptions() []paremote.ConfigOption {
 	}
 	return opts
 }
+
+// flowWindow is the gRPC flow-control window of every stream and
+// connection (see remoteOptions).
+const flowWindow = 16 << 20
 
 // startRemote starts protoactor-go's remote, turning its panic on a
 // listen error (the first thing it does) into an error.
