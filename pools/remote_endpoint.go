@@ -139,6 +139,9 @@ func (ep *Endpoint) setMembers(addrs []string) {
 // idempotent; its error is non-nil only when ctx ended first, and the
 // endpoint still finishes shutting down in the background.
 func (ep *Endpoint) Shutdown(ctx context.Context) error {
+	if ep == nil || ep.sys == nil {
+		return nil // not made by pools/remote: nothing runs
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}

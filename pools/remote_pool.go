@@ -66,8 +66,8 @@ type RemotePool struct {
 // make no sense here included: WithMaxWorkers, WithInitializer,
 // WithSystem, WithFaults), and [ErrEndpointClosed] after ep's Shutdown.
 func NewRemotePool(ep *Endpoint, opts ...Option) (*RemotePool, error) {
-	if ep == nil {
-		return nil, invalidOption("nil endpoint")
+	if ep == nil || ep.sys == nil {
+		return nil, invalidOption("an endpoint is made by package pools/remote (remote.Listen, remote.StartNode), not a nil or zero one")
 	}
 	cfg, err := buildConfig(append([]Option{func(c *config) { c.forRemotePool = true }}, opts...))
 	if err != nil {

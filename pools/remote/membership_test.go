@@ -186,6 +186,11 @@ func TestRemoteOptionsAreChecked(t *testing.T) {
 	}
 	_, err = pools.NewRemotePool(nil)
 	require.ErrorIs(t, err, pools.ErrInvalidOption)
+	_, err = pools.NewRemotePool(&pools.Endpoint{})
+	require.ErrorIs(t, err, pools.ErrInvalidOption, "an endpoint not made by remote.Listen")
+	require.NoError(t, (&pools.Endpoint{}).Shutdown(timeout(t)), "a zero endpoint has nothing to shut down")
+	require.Nil(t, remote.Cluster(nil))
+	require.Nil(t, remote.Cluster(&pools.Endpoint{}))
 	_, err = pools.NewActorPool(pools.WithNodes("127.0.0.1:7000"))
 	require.ErrorIs(t, err, pools.ErrInvalidOption, "a remote pool's option")
 	p, err := pools.NewRemotePool(ep, pools.WithNodes("127.0.0.1:1"), pools.WithCodec(pools.GobCodec()))
