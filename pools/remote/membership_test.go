@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,10 +27,20 @@ func init() {
 	childModes["remote-tls-coordinator"] = runTLSCoordinator
 }
 
+// memberSeq makes member IDs unique for the life of the test binary: a
+// member that left is never let back under the same ID, so a test run
+// again (-count) needs new ones.
+var memberSeq atomic.Int64
+
+// memberID returns a new cluster member ID starting with name.
+func memberID(name string) string { return fmt.Sprintf("%s-%d", name, memberSeq.Add(1)) }
+
 // register adds a worker node to the test cluster's provider, as the
-// node's own provider (consul, etcd, Kubernetes) would register it.
+// node's own provider (consul, etcd, Kubernetes) would register it, and
+// deregisters it at the end of the test.
 func register(t *testing.T, id string, n *childNode) {
 	t.Helper()
+	t.Cleanup(func() { testAgent.DeregisterService(id) })
 	host, port, err := net.SplitHostPort(n.addr)
 	require.NoError(t, err)
 	p, err := strconv.Atoi(port)
@@ -46,23 +57,22 @@ func TestRemoteClusterMembership(t *testing.T) {
 	p := newRemotePool(t, pools.WithClusterNodes())
 	ctx := timeout(t)
 
-	register(t, "node-1", n)
-	t.Cleanup(func() { testAgent.DeregisterService("node-1") })
+	id := memberID("node-1")
+	register(t, id, n)
 	waitNodeUp(t, p, n.addr, 1)
 	assert.Equal(t, 49, value(t, remoteSquare.Submit(ctx, p, 7)))
 
 	g := testproc.NewGate(t)
 	f := remoteGate.Submit(ctx, p, g.Dir)
 	g.WaitStarted(t, 1)
-	testAgent.DeregisterService("node-1")
+	testAgent.DeregisterService(id)
 	_, err := f.Result(ctx)
 	require.ErrorIs(t, err, pools.ErrNodeLost)
 	g.Open(t, 1)
 	g.WaitStopped(t, 1) // interrupted on the node, or released
 
 	queued := remoteSquare.Submit(ctx, p, 8) // no node: it waits
-	register(t, "node-1-again", n)
-	t.Cleanup(func() { testAgent.DeregisterService("node-1-again") })
+	register(t, memberID("node-1-again"), n)
 	waitNodeUp(t, p, n.addr, 2)
 	assert.Equal(t, 64, value(t, queued))
 }
