@@ -227,8 +227,10 @@ func defaultChildPolicy() *supervisor.Policy {
 // Events returns the pool's supervision events: the failures of its
 // children and what its policy decided about them (Failed, Restarted,
 // Stopped, IntensityExceeded...), and a Started event each time a child is
-// ready for work, all named after the worker (its PID's id). Tests wait on
-// them (Events.WaitRestarts, Events.WaitStarted).
+// ready for work, all named after the worker (its PID's id). A Started
+// event's OSPID is the child's process ID, for a test that kills that very
+// child from outside. Tests wait on them (Events.WaitRestarts,
+// Events.WaitStarted).
 func (p *ProcessPool) Events() *supervisor.Events { return p.events }
 
 // checkInitializer refuses an initializer that is not a registered task

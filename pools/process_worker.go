@@ -555,7 +555,7 @@ func (w *procWorker) handle(msg wire.Message) bool {
 			return w.protocolError(errors.New("ready before hello"))
 		}
 		w.ready = true
-		w.pool.events.Publish(supervisor.Event{Kind: supervisor.Started, Child: w.name})
+		w.pool.events.Publish(supervisor.Event{Kind: supervisor.Started, Child: w.name, OSPID: w.proc.pid})
 	case *wire.InitFailed:
 		w.initErr = rebuildError(&m.Err, w.pool.pc.initTask, w.name)
 		w.why = "initializer failed"

@@ -62,6 +62,7 @@ type Event struct {
 	Reason  any           // what it failed with (Failed, Restarted, Stopped, ...)
 	Attempt int           // restart attempt within the intensity window (Restarted)
 	Delay   time.Duration // backoff before the restart (Restarted)
+	OSPID   int           // a child that is an operating-system process: its process ID (Started); else 0
 	Time    time.Time     // when it was published
 }
 
@@ -69,6 +70,9 @@ func (e Event) String() string {
 	s := fmt.Sprintf("#%d %s %s", e.Seq, e.Child, e.Kind)
 	if e.Kind == Restarted {
 		s += fmt.Sprintf(" (attempt %d, after %v)", e.Attempt, e.Delay)
+	}
+	if e.OSPID != 0 {
+		s += fmt.Sprintf(" (process %d)", e.OSPID)
 	}
 	if e.Reason != nil && e.Kind == Failed {
 		s += fmt.Sprintf(": %v", e.Reason)

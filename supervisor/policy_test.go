@@ -37,6 +37,7 @@ func TestDirectiveAndEventNames(t *testing.T) {
 		{supervisor.Event{Seq: 3, Kind: supervisor.Restarted, Child: "w1", Attempt: 2, Delay: time.Second},
 			"#3 w1 restarted (attempt 2, after 1s)"},
 		{supervisor.Event{Seq: 1, Kind: supervisor.Failed, Child: "w1", Reason: "boom"}, "#1 w1 failed: boom"},
+		{supervisor.Event{Seq: 2, Kind: supervisor.Started, Child: "worker-1", OSPID: 4242}, "#2 worker-1 started (process 4242)"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.give.String())
