@@ -47,14 +47,18 @@ type Endpoint struct {
 }
 
 func init() {
-	netbridge.NewEndpoint = func(sys *actors.System, s netbridge.Settings) any {
-		return &Endpoint{set: s, sys: sys, pools: map[*RemotePool]struct{}{},
+	netbridge.NewEndpoint = func(sys *actors.System, s netbridge.Settings) (any, netbridge.Control) {
+		ep := &Endpoint{set: s, sys: sys, pools: map[*RemotePool]struct{}{},
 			watchers: map[*RemotePool]struct{}{}, shutdownDone: make(chan struct{})}
+		return ep, endpointControl{ep}
 	}
-	netbridge.Start = func(ep any, t netbridge.Transport) error { return ep.(*Endpoint).start(t) }
-	netbridge.SetMembers = func(ep any, addrs []string) { ep.(*Endpoint).setMembers(addrs) }
-	netbridge.TransportOf = func(ep any) netbridge.Transport { return ep.(*Endpoint).net }
 }
+
+// endpointControl is what pools/remote may do with an endpoint it made.
+type endpointControl struct{ ep *Endpoint }
+
+func (c endpointControl) Start(t netbridge.Transport) error { return c.ep.start(t) }
+func (c endpointControl) SetMembers(addrs []string)         { c.ep.setMembers(addrs) }
 
 func (ep *Endpoint) start(t netbridge.Transport) error {
 	ep.net = t

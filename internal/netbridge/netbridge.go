@@ -5,9 +5,9 @@
 // program that uses only the local pools, and so out of every process
 // pool child: they cost a child megabytes and milliseconds at start.
 //
-// pools sets the functions below in an init function; pools/remote, which
-// imports pools, calls them (the pattern gRPC uses between its packages
-// and their internal hooks).
+// pools sets NewEndpoint in an init function; pools/remote, which imports
+// pools, calls it (the pattern gRPC uses between its packages and their
+// internal hooks).
 package netbridge
 
 import (
@@ -44,16 +44,19 @@ type Transport interface {
 	Stop()
 }
 
-var (
-	// NewEndpoint returns a *pools.Endpoint on sys, not started.
-	NewEndpoint func(sys *actors.System, s Settings) any
-	// Start starts an endpoint whose remote t runs: its liveness process,
-	// and its node server for a worker node. On an error, the caller shuts
-	// the endpoint down.
-	Start func(ep any, t Transport) error
-	// SetMembers tells an endpoint the addresses of its cluster's worker
+// Control is what pools/remote may do with an endpoint it made.
+type Control interface {
+	// Start starts the endpoint on the running remote t: its liveness
+	// process, and its node server for a worker node. On an error, the
+	// caller shuts the endpoint down.
+	Start(t Transport) error
+	// SetMembers tells the endpoint the addresses of its cluster's worker
 	// nodes, whenever they change.
-	SetMembers func(ep any, addrs []string)
-	// TransportOf returns what Start was given, or nil.
-	TransportOf func(ep any) Transport
-)
+	SetMembers(addrs []string)
+}
+
+// NewEndpoint returns a *pools.Endpoint on sys, not started, and its
+// Control. Package pools sets it in an init function; it is nil in a
+// program that does not link pools (pools/remote imports pools, so
+// never there).
+var NewEndpoint func(sys *actors.System, s Settings) (ep any, ctl Control)

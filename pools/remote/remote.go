@@ -80,14 +80,15 @@ func ServeNode(ctx context.Context, addr string, opts ...Option) error {
 // Cluster returns the protoactor-go cluster ep joined ([JoinCluster]), or
 // nil.
 func Cluster(ep *pools.Endpoint) *cluster.Cluster {
-	if ep == nil {
-		return nil
-	}
-	if t, ok := netbridge.TransportOf(ep).(*transport); ok {
-		return t.cl
+	if t, ok := transports.Load(ep); ok {
+		return t.(*transport).cl
 	}
 	return nil
 }
+
+// transports are the running endpoints' transports, by endpoint, for
+// Cluster.
+var transports sync.Map
 
 // transport is an endpoint's remote: protoactor-go's, started by the
 // endpoint, or by the cluster it joined.
@@ -95,7 +96,8 @@ type transport struct {
 	cfg     endpointConfig
 	node    bool
 	sys     *actors.System
-	ep      any // the *pools.Endpoint
+	ep      *pools.Endpoint
+	ctl     netbridge.Control
 	rem     *paremote.Remote
 	cl      *cluster.Cluster
 	inbound inboundStreams
@@ -135,9 +137,10 @@ func listen(addr string, cfg endpointConfig, node bool) (*pools.Endpoint, error)
 		sysOpts = append(sysOpts, actors.WithLogger(cfg.logger))
 	}
 	t := &transport{cfg: cfg, node: node, sys: actors.NewSystem(sysOpts...)}
-	t.ep = netbridge.NewEndpoint(t.sys, netbridge.Settings{Node: node, Slots: cfg.slots,
+	made, ctl := netbridge.NewEndpoint(t.sys, netbridge.Settings{Node: node, Slots: cfg.slots,
 		MaxPayload: cfg.maxPayload, Clustered: cfg.provider != nil})
-	ep := t.ep.(*pools.Endpoint)
+	ep := made.(*pools.Endpoint)
+	t.ep, t.ctl = ep, ctl
 
 	rcfg := paremote.Configure(host, port, t.remoteOptions()...)
 	// One dial per endpoint, then EndpointTerminatedEvent: the default, 5,
@@ -154,7 +157,8 @@ func listen(addr string, cfg endpointConfig, node bool) (*pools.Endpoint, error)
 		return nil, err
 	}
 	t.guard()
-	if err := netbridge.Start(ep, t); err != nil {
+	transports.Store(ep, t)
+	if err := ctl.Start(t); err != nil {
 		_ = ep.Shutdown(context.Background())
 		return nil, err
 	}
@@ -176,10 +180,11 @@ func isLoopback(host string) bool {
 // half-open connection is dropped within a minute), and flow-control
 // windows fixed at gRPC's largest dynamic one (16 MiB): that turns off
 // gRPC's bandwidth estimation and the pings it sends as data arrives
-// (measured on loopback: protoactor-go's request 167 -> 149 µs, the
-// pool's round trip 200 -> 190 µs, submit-all 12.6 -> 11.0 µs a task),
-// and a window the estimation would grow to anyway costs no memory
-// until data is in flight.
+// (alternating runs on loopback, four of each: protoactor-go's request
+// 167 -> 149 µs, the pool's round trip 200 -> 190 µs, submit-all
+// 12.6 -> 11.0 µs a task; gains of the size of this machine's run-to-run
+// noise), and a window the estimation would grow to anyway costs no
+// memory until data is in flight.
 func (t *transport) remoteOptions() []paremote.ConfigOption {
 	limit, batch := t.cfg.grpcMessageLimit()
 	dial := []grpc.DialOption{
@@ -272,7 +277,7 @@ func (t *transport) topologyChanged(topo *cluster.ClusterTopology) {
 			addrs = append(addrs, m.Address())
 		}
 	}
-	netbridge.SetMembers(t.ep, addrs)
+	t.ctl.SetMembers(addrs)
 }
 
 // guard orders protoactor-go's endpoint goroutines before the remote's
@@ -342,8 +347,13 @@ func (t *transport) CutOff(addr string) {
 }
 
 // Stop runs once nothing of the endpoint sends to other nodes: it leaves
-// the cluster, or stops the remote.
+// the cluster, or stops the remote. It waits for the remote's readers at
+// most five seconds, whatever the endpoint's Shutdown was given: the
+// endpoint finishes shutting down in the background when that ends first,
+// and the wait is what keeps the actor system's shutdown from racing with
+// the readers.
 func (t *transport) Stop() {
+	defer transports.Delete(t.ep)
 	t.guardMu.Lock()
 	t.sys.EventStream.Unsubscribe(t.guardSub)
 	if t.topoSub != nil {
