@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 )
 
 // AsCompleted yields the futures in fs as they complete, Python's
 // as_completed: those already done first (in the order of fs), then each
 // as it finishes or is cancelled, every future once however often it
-// appears in fs; nil futures are ignored. The error is nil for every future yielded. If ctx ends
-// before all are done, the last pair is a nil future and an error that says
-// how many of how many futures are unfinished; it matches [ErrTimeout] and
-// context.DeadlineExceeded for a deadline. Leaving the loop early releases
+// appears in fs; nil futures are ignored. The error is nil for every
+// future yielded. If ctx ends before all are done, the last pair is a nil
+// future and an error that says how many of how many futures are
+// unfinished; it matches [ErrTimeout] and context.DeadlineExceeded for a
+// deadline. In an executor's task, a wait that the executor knows can never
+// end ([BlockHook]) ends the same way at once, with the executor's error. Leaving the loop early releases
 // every subscription. Nothing happens until the sequence is ranged over,
 // and each range starts afresh.
 //
@@ -59,14 +62,33 @@ func AsCompleted[F Awaitable](ctx context.Context, fs []F) iter.Seq2[F, error] {
 			}
 		}
 		total := len(uniq)
+		// With a BlockHook (in an executor's task), each wait is told of
+		// the futures it may still be waiting for.
+		var open []F
+		hooked := blockHook(ctx) != nil
+		if hooked {
+			open = slices.Clone(subscribed)
+		}
 		for yielded < total {
 			q := w.take()
 			if len(q) == 0 {
+				release := func() {}
+				if hooked {
+					open = slices.DeleteFunc(open, func(f F) bool { return f.IsDone() })
+					var err error
+					if release, err = blocking(ctx, open, FirstCompleted); err != nil {
+						var zero F
+						yield(zero, err)
+						return
+					}
+				}
 				select {
 				case <-w.signal:
+					release()
 					continue
 				case <-ctx.Done():
 				}
+				release()
 				if q = w.take(); len(q) == 0 {
 					var zero F
 					yield(zero, waitError(ctx, fmt.Sprintf("%d (of %d) futures unfinished", total-yielded, total)))

@@ -157,7 +157,7 @@ func (c *core) wait(ctx context.Context, self Awaitable, what string) error {
 		ctx = context.Background()
 	}
 	if h := blockHook(ctx); h != nil {
-		done, err := h.Blocking(ctx, self)
+		done, err := h.Blocking(ctx, []Awaitable{self}, FirstCompleted)
 		if err != nil {
 			return err
 		}

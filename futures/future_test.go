@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -712,8 +713,109 @@ func TestGo(t *testing.T) {
 
 type hookFunc func(context.Context, futures.Awaitable) (func(), error)
 
-func (h hookFunc) Blocking(ctx context.Context, f futures.Awaitable) (func(), error) {
-	return h(ctx, f)
+func (h hookFunc) Blocking(ctx context.Context, fs []futures.Awaitable, when futures.ReturnWhen) (func(), error) {
+	if len(fs) != 1 || when != futures.FirstCompleted {
+		return nil, fmt.Errorf("a wait for one future told as %d futures, %v", len(fs), when)
+	}
+	return h(ctx, fs[0])
+}
+
+// recordingHook records the waits it is told of, and refuses them with
+// refuse when it is set.
+type recordingHook struct {
+	mu     sync.Mutex
+	waits  [][]futures.Awaitable
+	whens  []futures.ReturnWhen
+	open   int
+	refuse error
+	then   func() // run in a goroutine of its own after each wait is told
+}
+
+func (h *recordingHook) Blocking(_ context.Context, fs []futures.Awaitable, when futures.ReturnWhen) (func(), error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.waits = append(h.waits, slices.Clone(fs))
+	h.whens = append(h.whens, when)
+	if h.then != nil {
+		go h.then()
+	}
+	if h.refuse != nil {
+		return nil, h.refuse
+	}
+	h.open++
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.open--
+	}, nil
+}
+
+// Wait and AsCompleted tell the hook of each wait they are about to make,
+// with the futures not done yet and the condition, release it when the
+// wait ends, and end at once when the hook refuses: Wait with what is done
+// so far, AsCompleted with the hook's error.
+func TestBlockHookIsToldOfWaitAndAsCompleted(t *testing.T) {
+	a, b, done := futures.New[int](), futures.New[int](), futures.Resolved(3)
+	h := &recordingHook{}
+	ctx := context.WithValue(timeout(t), futures.BlockHookKey{}, futures.BlockHook(h))
+
+	// Completed once the wait is told, so that it blocks.
+	h.then = func() { _ = a.SetResult(1); _ = b.SetResult(2) }
+	finished, notDone := futures.Wait(ctx, []*futures.Future[int]{a, b, done}, futures.AllCompleted)
+	assert.Len(t, finished, 3)
+	assert.Empty(t, notDone)
+	h.mu.Lock()
+	require.Len(t, h.waits, 1, "a wait that blocks is told")
+	assert.Equal(t, futures.AllCompleted, h.whens[0])
+	assert.ElementsMatch(t, []futures.Awaitable{a, b}, h.waits[0], "the futures not done: a done one is not waited for")
+	assert.Zero(t, h.open, "every wait told is released")
+	h.waits, h.whens = nil, nil
+	h.mu.Unlock()
+
+	c, d := futures.New[int](), futures.New[int]()
+	h.then = func() {
+		if !c.IsDone() {
+			_ = c.SetResult(1)
+		} else {
+			_ = d.SetResult(2)
+		}
+	}
+	n := 0
+	for f, err := range futures.AsCompleted(ctx, []*futures.Future[int]{c, d}) {
+		require.NoError(t, err)
+		require.True(t, f.IsDone())
+		n++
+	}
+	assert.Equal(t, 2, n)
+	h.mu.Lock()
+	require.Len(t, h.waits, 2, "a wait per future, each blocking until the hook completes one")
+	assert.ElementsMatch(t, []futures.Awaitable{c, d}, h.waits[0])
+	assert.Equal(t, []futures.Awaitable{d}, h.waits[1], "the second wait is for the future left")
+	assert.Equal(t, []futures.ReturnWhen{futures.FirstCompleted, futures.FirstCompleted}, h.whens)
+	assert.Zero(t, h.open)
+	h.mu.Unlock()
+
+	refusing := &recordingHook{refuse: errBoom}
+	ctx = context.WithValue(timeout(t), futures.BlockHookKey{}, futures.BlockHook(refusing))
+	e := futures.New[int]()
+	finished, notDone = futures.Wait(ctx, []*futures.Future[int]{e, done}, futures.FirstCompleted)
+	assert.Equal(t, []*futures.Future[int]{done}, finished, "a refused wait returns what is done")
+	assert.Equal(t, []*futures.Future[int]{e}, notDone)
+	finished, notDone = futures.Wait(ctx, []*futures.Future[int]{e}, futures.AllCompleted)
+	assert.Empty(t, finished)
+	assert.Equal(t, []*futures.Future[int]{e}, notDone)
+
+	var got []error
+	for f, err := range futures.AsCompleted(ctx, []*futures.Future[int]{done, e}) {
+		if err != nil {
+			assert.Nil(t, f)
+		}
+		got = append(got, err)
+	}
+	require.Len(t, got, 2)
+	assert.NoError(t, got[0], "the done future first")
+	assert.ErrorIs(t, got[1], errBoom, "then the refusal, at once")
+	assert.False(t, e.IsDone())
 }
 
 func TestBlockHookIsToldAndMayRefuse(t *testing.T) {

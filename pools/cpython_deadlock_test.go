@@ -14,6 +14,7 @@ package pools_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"testing"
@@ -299,4 +300,104 @@ func TestAWaiterAboutToWakeIsNotCountedAsStuck(t *testing.T) {
 		assert.Equal(t, 1, value(t, a))
 		assert.Equal(t, 2, value(t, g))
 	}
+}
+
+// The second pitfall through futures.Wait: in a one-worker pool, a task
+// waiting for all of the subtasks it submitted returns at once with them
+// not done (as Wait does when its context ends), and Result then says why;
+// the subtasks run once the task has freed the worker.
+func TestWaitForTasksQueuedBehindReturnsAtOnce(t *testing.T) {
+	p := newPool(t, pools.WithMaxWorkers(1))
+	var subs []*futures.Future[int]
+	f := pools.Submit(context.Background(), p, func(ctx context.Context) (int, error) {
+		for i := range 3 {
+			// Not with ctx, which ends with this task and would cancel them.
+			subs = append(subs, pools.Submit(context.Background(), p, func(context.Context) (int, error) { return i, nil }))
+		}
+		done, notDone := futures.Wait(ctx, subs, futures.AllCompleted)
+		if len(done) != 0 || len(notDone) != 3 {
+			return 0, fmt.Errorf("wait returned %d done, %d not done", len(done), len(notDone))
+		}
+		return subs[0].Result(ctx)
+	})
+	_, err := f.Result(timeout(t))
+	assert.ErrorIs(t, err, pools.ErrDeadlock)
+	for i, sub := range subs {
+		assert.Equal(t, i, value(t, sub), "the subtasks run after")
+	}
+}
+
+// The same through futures.AsCompleted: the loop gets ErrDeadlock at once
+// instead of hanging.
+func TestAsCompletedOverTasksQueuedBehindIsADeadlock(t *testing.T) {
+	p := newPool(t, pools.WithMaxWorkers(1))
+	f := pools.Submit(context.Background(), p, func(ctx context.Context) (int, error) {
+		subs := []*futures.Future[int]{
+			pools.Submit(ctx, p, func(context.Context) (int, error) { return 1, nil }),
+			pools.Submit(ctx, p, func(context.Context) (int, error) { return 2, nil }),
+		}
+		n := 0
+		for _, err := range futures.AsCompleted(ctx, subs) {
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
+		return n, nil
+	})
+	n, err := f.Result(timeout(t))
+	assert.ErrorIs(t, err, pools.ErrDeadlock)
+	assert.Zero(t, n)
+}
+
+// Waits for several futures that can end are not refused: with a second
+// worker the subtasks run (Wait for all, AsCompleted); in a one-worker
+// pool, a wait for the first of a queued subtask and a future completed
+// from outside the pool ends when the outside one does; a wait for all of
+// them cannot, and is refused.
+func TestWaitsForSeveralFuturesThatCanEndAreNotRefused(t *testing.T) {
+	two := newPool(t, pools.WithMaxWorkers(2))
+	f := pools.Submit(context.Background(), two, func(ctx context.Context) (int, error) {
+		var subs []*futures.Future[int]
+		for i := range 3 {
+			subs = append(subs, pools.Submit(ctx, two, func(context.Context) (int, error) {
+				time.Sleep(time.Millisecond) // simulated work: the subtasks stay queued a while
+				return i + 1, nil
+			}))
+		}
+		if _, notDone := futures.Wait(ctx, subs, futures.AllCompleted); len(notDone) > 0 {
+			return 0, fmt.Errorf("%d not done", len(notDone))
+		}
+		more := []*futures.Future[int]{
+			pools.Submit(ctx, two, func(context.Context) (int, error) { return 10, nil }),
+			pools.Submit(ctx, two, func(context.Context) (int, error) { return 20, nil }),
+		}
+		sum := 0
+		for g, err := range futures.AsCompleted(ctx, append(subs, more...)) {
+			if err != nil {
+				return 0, err
+			}
+			v, _ := g.Value()
+			sum += v
+		}
+		return sum, nil
+	})
+	assert.Equal(t, 36, value(t, f))
+
+	one := newPool(t, pools.WithMaxWorkers(1))
+	outside := futures.New[int]()
+	g := pools.Submit(context.Background(), one, func(ctx context.Context) (int, error) {
+		queued := pools.Submit(ctx, one, func(context.Context) (int, error) { return 1, nil })
+		_, notDone := futures.Wait(ctx, []*futures.Future[int]{queued, outside}, futures.AllCompleted)
+		if len(notDone) != 2 {
+			return 0, fmt.Errorf("a wait for all that cannot end returned %d not done", len(notDone))
+		}
+		go func() { _ = outside.SetResult(7) }()
+		done, _ := futures.Wait(ctx, []*futures.Future[int]{queued, outside}, futures.FirstCompleted)
+		if len(done) != 1 || done[0] != outside {
+			return 0, fmt.Errorf("the wait for the first ended with %d done", len(done))
+		}
+		return outside.Result(ctx)
+	})
+	assert.Equal(t, 7, value(t, g))
 }

@@ -8,8 +8,9 @@ import (
 )
 
 // Deadlock detection. A task's context carries a futures.BlockHook, so the
-// pool hears of every wait (Future.Result, Future.Exception) a running
-// task makes on a pending future, and of its end. It records them and, at
+// pool hears of every wait (Future.Result, Future.Exception, futures.Wait,
+// futures.AsCompleted) a running task makes on futures not done, and of
+// its end. It records them and, at
 // each new wait, works out which running tasks can never go on: a task is
 // stuck when every wait it has open is for a future that only stuck tasks
 // can complete, that is the future of a stuck task (a cycle: CPython's
@@ -39,10 +40,23 @@ import (
 // taskWaits holds the open waits of each running task that waits.
 type taskWaits map[*taskContext][]*blockedWait
 
-// blockedWait is one goroutine of a task waiting for a future.
+// blockedWait is one goroutine of a task waiting for futures: for one of
+// them (Result, AsCompleted, Wait with FirstCompleted or FirstException,
+// which may end at any failure), or for all (Wait with AllCompleted).
 type blockedWait struct {
-	on      futures.Awaitable
+	on      []futures.Awaitable
+	all     bool
 	bounded bool // the wait has a deadline, so it ends by itself
+}
+
+// ended reports whether the wait's futures let it end.
+func (w *blockedWait) ended() bool {
+	for _, f := range w.on {
+		if f.IsDone() != w.all {
+			return !w.all // one done ends an any-wait; one not done keeps an all-wait
+		}
+	}
+	return w.all
 }
 
 // dispatcher returns the dispatch of an executor, for the contexts of its
@@ -50,15 +64,16 @@ type blockedWait struct {
 func (p *dispatch) dispatcher() *dispatch { return p }
 
 // blocking is told by the context c of a running task that one of the
-// task's goroutines is about to wait, within ctx, for f. It refuses a
-// wait that can never end with [ErrDeadlock]; otherwise it records the
-// wait until the returned func is called.
-func (p *dispatch) blocking(c *taskContext, ctx context.Context, f futures.Awaitable) (func(), error) {
-	if f.IsDone() {
+// task's goroutines is about to wait, within ctx, for fs (see
+// futures.BlockHook). It refuses a wait that can never end with
+// [ErrDeadlock]; otherwise it records the wait until the returned func is
+// called.
+func (p *dispatch) blocking(c *taskContext, ctx context.Context, fs []futures.Awaitable, when futures.ReturnWhen) (func(), error) {
+	_, bounded := ctx.Deadline()
+	w := &blockedWait{on: fs, all: when == futures.AllCompleted, bounded: bounded}
+	if w.ended() {
 		return nil, nil
 	}
-	_, bounded := ctx.Deadline()
-	w := &blockedWait{on: f, bounded: bounded}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.waits == nil {
@@ -109,24 +124,30 @@ func (p *dispatch) stuckLocked(asking *taskContext) map[*taskContext]bool {
 		}
 	}
 	pending := map[futures.Awaitable]bool{} // awaited futures not started
+	// The waits of each candidate that had not ended as it was looked at:
+	// the futures go on completing meanwhile, so a wait that ends later in
+	// this pass counts as one that can go on, never as one that cannot.
+	open := make(map[*taskContext][]*blockedWait, len(p.waits))
 	for _, t := range byFuture {
-		candidate := false
+		var ws []*blockedWait
 		for _, w := range p.waits[t] {
-			st := w.on.State()
-			if st.Done() {
+			if w.ended() {
 				continue
 			}
 			if w.bounded && t != asking {
-				candidate = false
+				ws = nil
 				break
 			}
-			candidate = true
-			if st == futures.Pending {
-				pending[w.on] = false
+			ws = append(ws, w)
+			for _, f := range w.on {
+				if f.State() == futures.Pending {
+					pending[f] = false
+				}
 			}
 		}
-		if candidate {
+		if len(ws) > 0 {
 			stuck[t] = true
+			open[t] = ws
 		}
 	}
 	if len(stuck) == 0 {
@@ -142,17 +163,19 @@ func (p *dispatch) stuckLocked(asking *taskContext) map[*taskContext]bool {
 			return left > 0
 		})
 	}
+	// held reports whether f can only be completed by stuck tasks: it is
+	// the future of one, or queued while stuck tasks hold every worker.
+	held := func(f futures.Awaitable) bool {
+		if u, ok := byFuture[f]; ok && stuck[u] {
+			return true
+		}
+		return pending[f] && len(stuck) >= p.maxWorkers
+	}
 	for changed := true; changed; {
 		changed = false
 		for t := range stuck {
-			for _, w := range p.waits[t] {
-				if w.on.IsDone() {
-					continue
-				}
-				if u, ok := byFuture[w.on]; ok && stuck[u] {
-					continue
-				}
-				if pending[w.on] && len(stuck) >= p.maxWorkers {
+			for _, w := range open[t] {
+				if waitHeld(w, held) {
 					continue
 				}
 				delete(stuck, t)
@@ -162,4 +185,21 @@ func (p *dispatch) stuckLocked(asking *taskContext) map[*taskContext]bool {
 		}
 	}
 	return stuck
+}
+
+// waitHeld reports whether a wait can only go on when stuck tasks do: for
+// a wait for all, one of its futures not done is held; for a wait for any,
+// none is done and every one is held.
+func waitHeld(w *blockedWait, held func(futures.Awaitable) bool) bool {
+	for _, f := range w.on {
+		switch {
+		case f.IsDone():
+			if !w.all {
+				return false // the wait ends
+			}
+		case held(f) == w.all:
+			return w.all
+		}
+	}
+	return !w.all
 }

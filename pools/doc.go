@@ -181,16 +181,21 @@
 // Python's documentation warns of two ways a ThreadPoolExecutor hangs for
 // ever: tasks that wait for each other's results, and, in a pool of one
 // worker, a task that waits for a task it submitted, queued behind it. The
-// pool sees every wait of a running task on a future (Future.Result and
-// Future.Exception with the task's context, or one derived from it) and
-// refuses a wait that can never end with [ErrDeadlock]: one that closes a
-// cycle of tasks waiting for each other, or that waits for a queued task
-// while the tasks holding every worker wait for each other or for tasks
-// queued behind them. A wait with a deadline does not make its task count
-// as stuck, since it ends by itself; a task counts as waiting while any of
-// its goroutines waits with its context. Waits the pool cannot see hang as
-// in Python: futures.Wait and futures.AsCompleted, a wait with a context
-// not derived from the task's, a channel or lock held by another task.
+// pool sees every wait of a running task on futures (Future.Result,
+// Future.Exception, futures.Wait and futures.AsCompleted, with the task's
+// context or one derived from it) and refuses a wait that can never end
+// with [ErrDeadlock]: one that closes a cycle of tasks waiting for each
+// other, or that waits for a queued task while the tasks holding every
+// worker wait for each other or for tasks queued behind them. Result and
+// Exception return the error, AsCompleted yields it, and futures.Wait,
+// which returns no error, returns at once with what is done (as when its
+// context ends), so that Result on a future it left says why. A wait for
+// the first of several futures is refused only when none of them can
+// complete; a wait for all, when one cannot. A wait with a deadline does
+// not make its task count as stuck, since it ends by itself; a task counts
+// as waiting while any of its goroutines waits with its context. Waits the
+// pool cannot see hang as in Python: a wait with a context not derived
+// from the task's, a channel or lock held by another task.
 // Give such waits a deadline, or more workers, or submit the inner work to
 // another executor.
 //

@@ -209,8 +209,8 @@ func (c *taskContext) String() string { return "pools.taskContext" }
 func (c *taskContext) Interrupt() { c.cancel(context.Canceled) }
 
 // Blocking implements futures.BlockHook for the executor.
-func (c *taskContext) Blocking(ctx context.Context, f futures.Awaitable) (func(), error) {
-	return c.owner.blocking(c, ctx, f)
+func (c *taskContext) Blocking(ctx context.Context, fs []futures.Awaitable, when futures.ReturnWhen) (func(), error) {
+	return c.owner.blocking(c, ctx, fs, when)
 }
 
 // cancel ends the context with err, context.Canceled or
