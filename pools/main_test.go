@@ -1,52 +1,20 @@
 package pools_test
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
 	"github.com/actorfutures/actorfutures/internal/leaktest"
 	"github.com/actorfutures/actorfutures/pools"
-	"go.uber.org/goleak"
 )
 
-// childEnv names the mode in which a test re-executes its own binary as a
-// child process (a remote node, a crashing worker, ...). Each test file
-// that needs one adds its mode to childModes in an init function.
-const childEnv = "POOLS_TEST_CHILD"
-
-// childModes are the programs the test binary runs instead of the tests
-// when started with childEnv set; the int is the exit code.
-var childModes = map[string]func() int{}
-
-// afterTests run once every test has, before the leak check: they release
-// what tests share for the life of the binary (the remote tests' endpoint).
-var afterTests []func()
-
-// leakIgnores are goroutines a test file knows to outlive the tests.
-var leakIgnores []goleak.Option
+// testMain runs the tests, or, with POOLS_TEST_CHILD set, one of the child
+// programs the tests start (each test file that needs one adds it to
+// testMain.Modes in an init function).
+var testMain = leaktest.Main{Env: "POOLS_TEST_CHILD", Modes: map[string]func() int{}}
 
 func TestMain(m *testing.M) {
 	// In a child process started by a process pool of these tests, this
 	// serves tasks and exits.
 	pools.WorkerMain()
-	if mode := os.Getenv(childEnv); mode != "" {
-		run, ok := childModes[mode]
-		if !ok {
-			fmt.Fprintf(os.Stderr, "unknown %s=%q\n", childEnv, mode)
-			os.Exit(2)
-		}
-		os.Exit(run())
-	}
-	leaktest.VerifyTestMain(testsThenCleanup{m}, leakIgnores...)
-}
-
-type testsThenCleanup struct{ m *testing.M }
-
-func (t testsThenCleanup) Run() int {
-	code := t.m.Run()
-	for _, f := range afterTests {
-		f()
-	}
-	return code
+	testMain.Run(m)
 }

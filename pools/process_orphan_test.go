@@ -26,7 +26,7 @@ func init() {
 	// A program with a process pool whose child is busy, for
 	// TestProcessPoolChildrenDieWithTheirParent to kill: it prints the
 	// child's PID, then waits to be killed.
-	childModes["process-orphan-parent"] = func() int {
+	testMain.Modes["process-orphan-parent"] = func() int {
 		p, err := pools.NewProcessPool(pools.WithMaxWorkers(1))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -51,7 +51,7 @@ func TestProcessPoolChildrenDieWithTheirParent(t *testing.T) {
 		t.Skip("waits for an unrelated process with a pidfd")
 	}
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), childEnv+"=process-orphan-parent")
+	cmd.Env = append(os.Environ(), testMain.Env+"=process-orphan-parent")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)

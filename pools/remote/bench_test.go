@@ -25,7 +25,7 @@ var benchNodes = sync.OnceValues(func() ([]*childNode, error) {
 			return nil, err
 		}
 		ns = append(ns, n)
-		afterTests = append(afterTests, func() { _ = n.stop() })
+		testMain.After = append(testMain.After, func() { _ = n.stop() })
 	}
 	return ns, nil
 })

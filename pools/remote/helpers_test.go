@@ -47,7 +47,7 @@ var (
 			// do not need gossip: an hour between rounds keeps it quiet.
 			func(c *cluster.Config) { c.GossipInterval = time.Hour }))
 		if err == nil {
-			afterTests = append(afterTests, func() {
+			testMain.After = append(testMain.After, func() {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
 				if err := ep.Shutdown(ctx); err != nil {
@@ -62,9 +62,9 @@ var (
 func init() {
 	// The test provider's TTL goroutine ranges over a ticker it stops,
 	// which never closes: it outlives every provider.
-	leakIgnores = append(leakIgnores,
+	testMain.Ignores = append(testMain.Ignores,
 		goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/cluster/clusterproviders/test.(*Provider).startTtlReport.func1"))
-	childModes["remote-node"] = runRemoteNode
+	testMain.Modes["remote-node"] = runRemoteNode
 }
 
 func sharedEndpoint(t testing.TB) *pools.Endpoint {
@@ -131,7 +131,7 @@ func spawnNode(spec nodeSpec, extraEnv []string) (*childNode, error) {
 		spec.slots = 2
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=remote-node", "GORACE=atexit_sleep_ms=0",
+	cmd.Env = append(os.Environ(), testMain.Env+"=remote-node", "GORACE=atexit_sleep_ms=0",
 		"REMOTE_NODE_ADDR="+spec.addr, "REMOTE_NODE_SLOTS="+strconv.Itoa(spec.slots),
 		"REMOTE_NODE_MAX_PAYLOAD="+strconv.Itoa(spec.maxPayload), "REMOTE_NODE_TLS="+spec.tlsDir)
 	cmd.Env = append(cmd.Env, extraEnv...)

@@ -24,7 +24,7 @@ import (
 )
 
 func init() {
-	childModes["remote-tls-coordinator"] = runTLSCoordinator
+	testMain.Modes["remote-tls-coordinator"] = runTLSCoordinator
 }
 
 // memberSeq makes member IDs unique for the life of the test binary: a
@@ -86,7 +86,7 @@ func TestRemoteMutualTLS(t *testing.T) {
 
 	// A TLS coordinator: a process of its own, as every endpoint is.
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=remote-tls-coordinator", "GORACE=atexit_sleep_ms=0",
+	cmd.Env = append(os.Environ(), testMain.Env+"=remote-tls-coordinator", "GORACE=atexit_sleep_ms=0",
 		"REMOTE_NODE_ADDR="+n.addr, "REMOTE_NODE_TLS="+pki)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
@@ -252,7 +252,7 @@ func TestRemoteShutdown(t *testing.T) {
 }
 
 func init() {
-	childModes["remote-gate-coordinator"] = func() int {
+	testMain.Modes["remote-gate-coordinator"] = func() int {
 		ep, err := remote.Listen("127.0.0.1:0")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -274,7 +274,7 @@ func TestRemoteNodeInterruptsTheTasksOfADeadCoordinator(t *testing.T) {
 	n := startNode(t, nodeSpec{})
 	g := testproc.NewGate(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=remote-gate-coordinator", "GORACE=atexit_sleep_ms=0",
+	cmd.Env = append(os.Environ(), testMain.Env+"=remote-gate-coordinator", "GORACE=atexit_sleep_ms=0",
 		"REMOTE_NODE_ADDR="+n.addr, "GATE_DIR="+g.Dir)
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Start())

@@ -23,7 +23,7 @@ import (
 )
 
 func init() {
-	childModes["remote-subscriber"] = runRemoteSubscriber
+	testMain.Modes["remote-subscriber"] = runRemoteSubscriber
 }
 
 // signalProcess is a PID whose messages go to a channel.
@@ -48,7 +48,7 @@ func TestRemoteActorSubscribesToAFuture(t *testing.T) {
 	defer sys.ProcessRegistry.Remove(readyPID)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=remote-subscriber", "GORACE=atexit_sleep_ms=0",
+	cmd.Env = append(os.Environ(), testMain.Env+"=remote-subscriber", "GORACE=atexit_sleep_ms=0",
 		"SUBSCRIBE_TO="+pidText(ok.PID())+","+pidText(failed.PID()), "SUBSCRIBED="+pidText(readyPID))
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()

@@ -63,7 +63,7 @@ var (
 // remoteParentOnly is registered in the coordinator only: its nodes do
 // not know it.
 var remoteParentOnly = func() *pools.Task[int, int] {
-	if os.Getenv(childEnv) != "" {
+	if os.Getenv(testMain.Env) != "" {
 		return nil
 	}
 	return pools.Register("remote-parent-only", func(context.Context, int) (int, error) { return 0, nil })
@@ -74,7 +74,7 @@ type childUndecodable struct{ N int }
 func (c childUndecodable) GobEncode() ([]byte, error) { return []byte{byte(c.N)}, nil }
 
 func (c *childUndecodable) GobDecode(b []byte) error {
-	if os.Getenv(childEnv) != "" {
+	if os.Getenv(testMain.Env) != "" {
 		return errors.New("this node cannot decode childUndecodable")
 	}
 	c.N = int(b[0])
