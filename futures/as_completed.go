@@ -14,10 +14,10 @@ import (
 // future yielded. If ctx ends before all are done, the last pair is a nil
 // future and an error that says how many of how many futures are
 // unfinished; it matches [ErrTimeout] and context.DeadlineExceeded for a
-// deadline. In an executor's task, a wait that the executor knows can never
-// end ([BlockHook]) ends the same way at once, with the executor's error. Leaving the loop early releases
-// every subscription. Nothing happens until the sequence is ranged over,
-// and each range starts afresh.
+// deadline. In an executor's task, a wait that the executor knows can
+// never end ([BlockHook]) ends the same way at once, with the executor's
+// error. Leaving the loop early releases every subscription. Nothing
+// happens until the sequence is ranged over, and each range starts afresh.
 //
 // AsCompleted starts no goroutine: it subscribes once to each pending
 // future and is woken only when there is something to yield.
@@ -63,18 +63,20 @@ func AsCompleted[F Awaitable](ctx context.Context, fs []F) iter.Seq2[F, error] {
 		}
 		total := len(uniq)
 		// With a BlockHook (in an executor's task), each wait is told of
-		// the futures it may still be waiting for.
+		// the futures not yielded yet: those it may be waiting for, and
+		// any that completed since the last take (then it does not wait).
 		var open []F
+		var seen []bool // by index in uniq: yielded
 		hooked := blockHook(ctx) != nil
 		if hooked {
-			open = slices.Clone(subscribed)
+			open, seen = slices.Clone(subscribed), make([]bool, len(uniq))
 		}
 		for yielded < total {
 			q := w.take()
 			if len(q) == 0 {
 				release := func() {}
 				if hooked {
-					open = slices.DeleteFunc(open, func(f F) bool { return f.IsDone() })
+					open = slices.DeleteFunc(open, func(f F) bool { return seen[index[f.base()]] })
 					var err error
 					if release, err = blocking(ctx, open, FirstCompleted); err != nil {
 						var zero F
@@ -97,6 +99,9 @@ func AsCompleted[F Awaitable](ctx context.Context, fs []F) iter.Seq2[F, error] {
 			}
 			for _, c := range q {
 				yielded++
+				if hooked {
+					seen[index[c]] = true
+				}
 				if !yield(uniq[index[c]], nil) {
 					return
 				}

@@ -30,8 +30,11 @@ func blockHook(ctx context.Context) BlockHook {
 	return h
 }
 
-// blocking tells the hook of ctx, if it has one, of a wait for the futures
-// of fs that are not done; done is never nil.
+// blocking tells the hook of ctx, if it has one, of a wait for fs, unless
+// the wait ends at once (for FirstCompleted, one of fs is done; for
+// FirstException, one failed), with those of fs not done; done is never
+// nil. Done futures are left out only then: one that completes meanwhile
+// is passed, and the hook sees it done.
 func blocking[F Awaitable](ctx context.Context, fs []F, when ReturnWhen) (done func(), err error) {
 	h := blockHook(ctx)
 	if h == nil {
@@ -39,8 +42,11 @@ func blocking[F Awaitable](ctx context.Context, fs []F, when ReturnWhen) (done f
 	}
 	open := make([]Awaitable, 0, len(fs))
 	for _, f := range fs {
-		if !f.IsDone() {
+		switch {
+		case !f.IsDone():
 			open = append(open, f)
+		case when == FirstCompleted, when == FirstException && f.State() == Finished && f.Err() != nil:
+			return func() {}, nil // the wait ends at once
 		}
 	}
 	if len(open) == 0 {

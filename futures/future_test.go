@@ -795,15 +795,42 @@ func TestBlockHookIsToldOfWaitAndAsCompleted(t *testing.T) {
 	assert.Zero(t, h.open)
 	h.mu.Unlock()
 
+	// A refused wait ends at once, not when its context does.
 	refusing := &recordingHook{refuse: errBoom}
 	ctx = context.WithValue(timeout(t), futures.BlockHookKey{}, futures.BlockHook(refusing))
-	e := futures.New[int]()
-	finished, notDone = futures.Wait(ctx, []*futures.Future[int]{e, done}, futures.FirstCompleted)
+	asked := func() int {
+		refusing.mu.Lock()
+		defer refusing.mu.Unlock()
+		return len(refusing.waits)
+	}
+	e, e2 := futures.New[int](), futures.New[int]()
+	finished, notDone = futures.Wait(ctx, []*futures.Future[int]{e, e2, done}, futures.AllCompleted)
 	assert.Equal(t, []*futures.Future[int]{done}, finished, "a refused wait returns what is done")
-	assert.Equal(t, []*futures.Future[int]{e}, notDone)
-	finished, notDone = futures.Wait(ctx, []*futures.Future[int]{e}, futures.AllCompleted)
+	assert.Equal(t, []*futures.Future[int]{e, e2}, notDone)
+	require.NoError(t, ctx.Err(), "at once")
+	assert.Equal(t, 1, asked())
+	finished, notDone = futures.Wait(ctx, []*futures.Future[int]{e, e2}, futures.FirstCompleted)
 	assert.Empty(t, finished)
-	assert.Equal(t, []*futures.Future[int]{e}, notDone)
+	assert.Equal(t, []*futures.Future[int]{e, e2}, notDone)
+	require.NoError(t, ctx.Err(), "at once")
+	assert.Equal(t, 2, asked())
+
+	// A wait that ends at once is not told: one done future ends a wait for
+	// the first, one failed future a wait for the first exception.
+	finished, _ = futures.Wait(ctx, []*futures.Future[int]{e, done}, futures.FirstCompleted)
+	assert.Equal(t, []*futures.Future[int]{done}, finished)
+	failed := futures.Failed[int](errBoom)
+	finished, _ = futures.Wait(ctx, []*futures.Future[int]{e, failed}, futures.FirstException)
+	assert.Equal(t, []*futures.Future[int]{failed}, finished)
+	assert.Equal(t, 2, asked(), "no wait that ends at once asks")
+	// A done future that did not fail does not end a wait for the first
+	// exception: that one is told, of the futures not done.
+	futures.Wait(ctx, []*futures.Future[int]{e, done}, futures.FirstException)
+	require.Equal(t, 3, asked())
+	refusing.mu.Lock()
+	assert.Equal(t, []futures.Awaitable{e}, refusing.waits[2])
+	assert.Equal(t, futures.FirstException, refusing.whens[2])
+	refusing.mu.Unlock()
 
 	var got []error
 	for f, err := range futures.AsCompleted(ctx, []*futures.Future[int]{done, e}) {
@@ -815,6 +842,7 @@ func TestBlockHookIsToldOfWaitAndAsCompleted(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.NoError(t, got[0], "the done future first")
 	assert.ErrorIs(t, got[1], errBoom, "then the refusal, at once")
+	require.NoError(t, ctx.Err())
 	assert.False(t, e.IsDone())
 }
 

@@ -39,10 +39,11 @@ func (r ReturnWhen) String() string {
 // done count at once, and a future cancelled while pending counts as done
 // the moment it is cancelled (CPython only notices that when an executor
 // dequeues it, gh-92001). When ctx ends first, Wait returns what is done so
-// far: like Python's timeout, that is not an error; so it does at once for
-// a wait that its executor knows can never end ([BlockHook]: a task
-// waiting for tasks queued behind it with no worker left to run them),
-// where Result on a future not done then says why. A when that is none of
+// far: like Python's timeout, that is not an error. So it does at once,
+// in an executor's task, for a wait that the executor knows can never end
+// ([BlockHook]: tasks that wait for each other, or for tasks queued behind
+// them with no worker left to run them); Result on a future that can
+// never complete then returns the executor's error. A when that is none of
 // the three (Python raises ValueError) is taken as [AllCompleted], the one
 // condition that cannot return early by mistake.
 //
@@ -64,6 +65,9 @@ func Wait[F Awaitable](ctx context.Context, fs []F, when ReturnWhen) (done, notD
 		w.completed(f)
 	}
 	if len(subscribed) > 0 && !w.satisfied() {
+		if when != FirstCompleted && when != FirstException {
+			when = AllCompleted // as the waiter takes it
+		}
 		if release, err := blocking(ctx, subscribed, when); err == nil {
 			select {
 			case <-w.signal:

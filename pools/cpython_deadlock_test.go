@@ -14,6 +14,7 @@ package pools_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -328,33 +329,88 @@ func TestWaitForTasksQueuedBehindReturnsAtOnce(t *testing.T) {
 }
 
 // The same through futures.AsCompleted: the loop gets ErrDeadlock at once
-// instead of hanging.
+// instead of hanging, before it yields anything.
 func TestAsCompletedOverTasksQueuedBehindIsADeadlock(t *testing.T) {
 	p := newPool(t, pools.WithMaxWorkers(1))
+	yielded := -1
 	f := pools.Submit(context.Background(), p, func(ctx context.Context) (int, error) {
 		subs := []*futures.Future[int]{
 			pools.Submit(ctx, p, func(context.Context) (int, error) { return 1, nil }),
 			pools.Submit(ctx, p, func(context.Context) (int, error) { return 2, nil }),
 		}
-		n := 0
+		yielded = 0
 		for _, err := range futures.AsCompleted(ctx, subs) {
 			if err != nil {
-				return n, err
+				return 0, err
 			}
-			n++
+			yielded++
 		}
-		return n, nil
+		return yielded, nil
 	})
-	n, err := f.Result(timeout(t))
+	_, err := f.Result(timeout(t))
 	assert.ErrorIs(t, err, pools.ErrDeadlock)
-	assert.Zero(t, n)
+	assert.Zero(t, yielded, "refused before anything was yielded")
+}
+
+// Two tasks that wait for each other through futures.Wait: the second
+// wait closes the cycle and returns at once, its task's Result then says
+// why, and the first task's wait ends when the second task does.
+func TestTasksWaitingForEachOtherThroughWaitAreADeadlock(t *testing.T) {
+	p := newPool(t, pools.WithMaxWorkers(2))
+	other := make(chan *futures.Future[error], 2)
+	task := func(ctx context.Context) (error, error) {
+		o := <-other
+		if _, notDone := futures.Wait(ctx, []*futures.Future[error]{o}, futures.AllCompleted); len(notDone) > 0 {
+			_, err := o.Result(ctx)
+			return nil, err
+		}
+		return nil, nil
+	}
+	a := pools.Submit(context.Background(), p, task)
+	b := pools.Submit(context.Background(), p, task)
+	other <- b
+	other <- a
+	refused := 0
+	for _, f := range []*futures.Future[error]{a, b} {
+		_, err := f.Result(timeout(t))
+		if errors.Is(err, pools.ErrDeadlock) {
+			refused++
+		} else {
+			require.NoError(t, err)
+		}
+	}
+	assert.Equal(t, 1, refused, "one of the two waits closes the cycle")
+}
+
+// A wait for the first exception among futures that cannot fail or
+// complete (a done one that succeeded, and a task queued behind the only
+// worker) is refused; it returns at once, not at its deadline.
+func TestWaitForTheFirstExceptionThatCannotComeIsADeadlock(t *testing.T) {
+	p := newPool(t, pools.WithMaxWorkers(1))
+	ctx := timeout(t)
+	f := pools.Submit(ctx, p, func(taskCtx context.Context) (int, error) {
+		ok := futures.Resolved(1)
+		queued := pools.Submit(context.Background(), p, func(context.Context) (int, error) { return 2, errBoom })
+		done, notDone := futures.Wait(taskCtx, []*futures.Future[int]{ok, queued}, futures.FirstException)
+		if taskCtx.Err() != nil {
+			return 0, fmt.Errorf("the wait ended with its context: %w", taskCtx.Err())
+		}
+		if len(done) != 1 || len(notDone) != 1 {
+			return 0, fmt.Errorf("%d done, %d not done", len(done), len(notDone))
+		}
+		_, err := queued.Result(taskCtx)
+		return 0, err
+	})
+	_, err := f.Result(ctx)
+	assert.ErrorIs(t, err, pools.ErrDeadlock)
 }
 
 // Waits for several futures that can end are not refused: with a second
 // worker the subtasks run (Wait for all, AsCompleted); in a one-worker
 // pool, a wait for the first of a queued subtask and a future completed
-// from outside the pool ends when the outside one does; a wait for all of
-// them cannot, and is refused.
+// from outside the pool ends when the outside one does (completed only
+// once the wait blocks: synctest), while a wait for all of them cannot end,
+// and is refused.
 func TestWaitsForSeveralFuturesThatCanEndAreNotRefused(t *testing.T) {
 	two := newPool(t, pools.WithMaxWorkers(2))
 	f := pools.Submit(context.Background(), two, func(ctx context.Context) (int, error) {
@@ -384,20 +440,30 @@ func TestWaitsForSeveralFuturesThatCanEndAreNotRefused(t *testing.T) {
 	})
 	assert.Equal(t, 36, value(t, f))
 
-	one := newPool(t, pools.WithMaxWorkers(1))
-	outside := futures.New[int]()
-	g := pools.Submit(context.Background(), one, func(ctx context.Context) (int, error) {
-		queued := pools.Submit(ctx, one, func(context.Context) (int, error) { return 1, nil })
-		_, notDone := futures.Wait(ctx, []*futures.Future[int]{queued, outside}, futures.AllCompleted)
-		if len(notDone) != 2 {
-			return 0, fmt.Errorf("a wait for all that cannot end returned %d not done", len(notDone))
-		}
-		go func() { _ = outside.SetResult(7) }()
-		done, _ := futures.Wait(ctx, []*futures.Future[int]{queued, outside}, futures.FirstCompleted)
-		if len(done) != 1 || done[0] != outside {
-			return 0, fmt.Errorf("the wait for the first ended with %d done", len(done))
-		}
-		return outside.Result(ctx)
+	synctest.Test(t, func(t *testing.T) {
+		one, err := pools.NewActorPool(pools.WithMaxWorkers(1))
+		require.NoError(t, err)
+		defer settle()
+		outside := futures.New[int]()
+		g := pools.Submit(context.Background(), one, func(ctx context.Context) (int, error) {
+			queued := pools.Submit(context.Background(), one, func(context.Context) (int, error) { return 1, nil })
+			_, notDone := futures.Wait(ctx, []*futures.Future[int]{queued, outside}, futures.AllCompleted)
+			if len(notDone) != 2 {
+				return 0, fmt.Errorf("a wait for all that cannot end returned %d not done", len(notDone))
+			}
+			go func() {
+				synctest.Wait() // until the wait below blocks
+				_ = outside.SetResult(7)
+			}()
+			done, _ := futures.Wait(ctx, []*futures.Future[int]{queued, outside}, futures.FirstCompleted)
+			if len(done) != 1 || done[0] != outside {
+				return 0, fmt.Errorf("the wait for the first ended with %d done", len(done))
+			}
+			return outside.Result(ctx)
+		})
+		v, err := g.Result(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, 7, v)
+		require.NoError(t, one.Shutdown(context.Background()))
 	})
-	assert.Equal(t, 7, value(t, g))
 }

@@ -10,14 +10,16 @@ import (
 // Deadlock detection. A task's context carries a futures.BlockHook, so the
 // pool hears of every wait (Future.Result, Future.Exception, futures.Wait,
 // futures.AsCompleted) a running task makes on futures not done, and of
-// its end. It records them and, at
-// each new wait, works out which running tasks can never go on: a task is
-// stuck when every wait it has open is for a future that only stuck tasks
-// can complete, that is the future of a stuck task (a cycle: CPython's
-// docs' two tasks waiting for each other), or of a task queued behind
-// stuck tasks that hold every worker (a task waiting for one it submitted
-// to a one-worker pool). A new wait that would leave its own task stuck is
-// refused with ErrDeadlock, instead of hanging forever as in Python.
+// its end. It records them and, at each new wait, works out which running
+// tasks can never go on: a task is stuck when every wait it has open is
+// held, and a wait is held when the futures it waits for can only be
+// completed by stuck tasks (every one of them, for a wait for the first;
+// one, for a wait for all). Only stuck tasks complete the future of a
+// stuck task (a cycle: CPython's docs' two tasks waiting for each other),
+// or of a task queued behind stuck tasks that hold every worker (a task
+// waiting for one it submitted to a one-worker pool). A new wait that
+// would leave its own task stuck is refused with ErrDeadlock, instead of
+// hanging forever as in Python.
 //
 // What keeps it from refusing a wait that could end:
 //   - A wait counts as its task's, whichever goroutine makes it, and a task
@@ -40,23 +42,50 @@ import (
 // taskWaits holds the open waits of each running task that waits.
 type taskWaits map[*taskContext][]*blockedWait
 
-// blockedWait is one goroutine of a task waiting for futures: for one of
-// them (Result, AsCompleted, Wait with FirstCompleted or FirstException,
-// which may end at any failure), or for all (Wait with AllCompleted).
+// blockedWait is one goroutine of a task waiting for futures (see
+// futures.BlockHook): for one of them (Result, Exception, a step of
+// AsCompleted, Wait with FirstCompleted), for one to fail or all
+// (FirstException), or for all (AllCompleted).
 type blockedWait struct {
 	on      []futures.Awaitable
-	all     bool
+	when    futures.ReturnWhen
 	bounded bool // the wait has a deadline, so it ends by itself
 }
 
+// failed reports whether f finished with an error.
+func failed(f futures.Awaitable) bool { return f.State() == futures.Finished && f.Err() != nil }
+
 // ended reports whether the wait's futures let it end.
 func (w *blockedWait) ended() bool {
+	all := true
 	for _, f := range w.on {
-		if f.IsDone() != w.all {
-			return !w.all // one done ends an any-wait; one not done keeps an all-wait
+		switch {
+		case !f.IsDone():
+			all = false
+		case w.when == futures.FirstCompleted, w.when == futures.FirstException && failed(f):
+			return true
 		}
 	}
-	return w.all
+	return all
+}
+
+// held reports whether a wait that had not ended can only go on when
+// stuck tasks do (held says which futures only they can complete): for a
+// wait for all, one of its futures not done is held; otherwise every one
+// not done is, and none has ended the wait meanwhile.
+func (w *blockedWait) held(held func(futures.Awaitable) bool) bool {
+	if w.ended() {
+		return false // it ends: its futures completed since it was looked at
+	}
+	for _, f := range w.on {
+		if f.IsDone() {
+			continue
+		}
+		if held(f) == (w.when == futures.AllCompleted) {
+			return w.when == futures.AllCompleted
+		}
+	}
+	return w.when != futures.AllCompleted
 }
 
 // dispatcher returns the dispatch of an executor, for the contexts of its
@@ -70,7 +99,7 @@ func (p *dispatch) dispatcher() *dispatch { return p }
 // called.
 func (p *dispatch) blocking(c *taskContext, ctx context.Context, fs []futures.Awaitable, when futures.ReturnWhen) (func(), error) {
 	_, bounded := ctx.Deadline()
-	w := &blockedWait{on: fs, all: when == futures.AllCompleted, bounded: bounded}
+	w := &blockedWait{on: fs, when: when, bounded: bounded}
 	if w.ended() {
 		return nil, nil
 	}
@@ -110,8 +139,9 @@ func (p *dispatch) removeWaitLocked(c *taskContext, w *blockedWait) {
 // stuckLocked returns the running tasks that can never go on, treating
 // the waits of asking (the task making a new wait) as if they had no
 // deadline. It is the greatest set in which every task has an open wait
-// and each of its open waits is for the future of a task in the set, or
-// for a queued task while the set holds every worker.
+// and each of its open waits is held: its futures are those of tasks in
+// the set, or of queued tasks while the set holds every worker (all of
+// them not done, for a wait for any; one, for a wait for all).
 func (p *dispatch) stuckLocked(asking *taskContext) map[*taskContext]bool {
 	stuck := make(map[*taskContext]bool, len(p.waits))
 	// The tasks running on the workers, by their futures. A task that
@@ -175,7 +205,7 @@ func (p *dispatch) stuckLocked(asking *taskContext) map[*taskContext]bool {
 		changed = false
 		for t := range stuck {
 			for _, w := range open[t] {
-				if waitHeld(w, held) {
+				if w.held(held) {
 					continue
 				}
 				delete(stuck, t)
@@ -185,21 +215,4 @@ func (p *dispatch) stuckLocked(asking *taskContext) map[*taskContext]bool {
 		}
 	}
 	return stuck
-}
-
-// waitHeld reports whether a wait can only go on when stuck tasks do: for
-// a wait for all, one of its futures not done is held; for a wait for any,
-// none is done and every one is held.
-func waitHeld(w *blockedWait, held func(futures.Awaitable) bool) bool {
-	for _, f := range w.on {
-		switch {
-		case f.IsDone():
-			if !w.all {
-				return false // the wait ends
-			}
-		case held(f) == w.all:
-			return w.all
-		}
-	}
-	return !w.all
 }
