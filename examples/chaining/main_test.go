@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -16,7 +15,7 @@ func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 // The tutorial's own timings, on synctest's fake clock: waiting between
 // stages takes 7 s for two chains, chaining by callbacks 4 s.
 func TestChaining(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, run(context.Background(), out, time.Second))
 		transcript.Equal(t, `

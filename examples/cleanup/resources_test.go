@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -13,7 +12,7 @@ import (
 // The tutorial's own timings, on synctest's fake clock: every connection
 // opened is closed, on every path.
 func TestResources(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, perTaskResources(context.Background(), out, time.Second))
 		transcript.Equal(t, `

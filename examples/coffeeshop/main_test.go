@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -18,7 +17,7 @@ func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 // The tutorial's own timings, on synctest's fake clock: two baristas take
 // the orders in turn, each as soon as it is free.
 func TestCoffeeShop(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, run(context.Background(), out, time.Second, 1))
 		transcript.Equal(t, `
@@ -44,7 +43,7 @@ func TestCoffeeShop(t *testing.T) {
 // closes last.
 func TestEveryOrderOnce(t *testing.T) {
 	for seed := range uint64(8) {
-		synctest.Test(t, func(t *testing.T) {
+		transcript.Bubble(t, func(t *testing.T) {
 			out := transcript.New()
 			require.NoError(t, run(context.Background(), out, time.Second, seed))
 			var handed []string

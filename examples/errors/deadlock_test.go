@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -13,7 +12,7 @@ import (
 // On synctest's fake clock: the detected deadlock fails at once, the
 // undetected one when the first task's deadline passes.
 func TestDeadlock(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, deadlocks(context.Background(), out, time.Second))
 		transcript.Equal(t, `

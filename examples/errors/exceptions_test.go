@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -12,7 +11,7 @@ import (
 
 // On synctest's fake clock: each kind of error, with what it matches.
 func TestExceptions(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, errorKinds(context.Background(), out, time.Second))
 		transcript.Equal(t, `

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -12,7 +11,7 @@ import (
 
 // The tutorial's own timings, on synctest's fake clock.
 func TestPipeline(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, staged(context.Background(), out, time.Second, 1))
 		transcript.Equal(t, `

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -13,7 +12,7 @@ import (
 // On synctest's fake clock: which chunk is read when, and the order the
 // results come in.
 func TestStreaming(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, streamed(context.Background(), out, time.Second))
 		transcript.Equal(t, `

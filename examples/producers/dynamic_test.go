@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -13,7 +12,7 @@ import (
 
 // The tutorial's own timings, on synctest's fake clock.
 func TestDynamic(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, generateTasks(context.Background(), out, time.Second, 9))
 		transcript.Equal(t, `
@@ -50,7 +49,7 @@ func TestDynamic(t *testing.T) {
 // Both ways find the same tasks, whatever the seed.
 func TestSameWork(t *testing.T) {
 	for seed := range uint64(6) {
-		synctest.Test(t, func(t *testing.T) {
+		transcript.Bubble(t, func(t *testing.T) {
 			out := transcript.New()
 			require.NoError(t, generateTasks(context.Background(), out, time.Second, seed))
 			totals := out.Prefixed("All tasks completed.")

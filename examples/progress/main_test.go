@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -20,7 +19,7 @@ func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 // Plain lines, on synctest's fake clock: four workers, tasks of 0.3, 0.6
 // and 0.9 s.
 func TestPlainLines(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, run(context.Background(), out, time.Second, false))
 		transcript.Equal(t, `
@@ -47,7 +46,7 @@ func TestPlainLines(t *testing.T) {
 
 // On a terminal: one line, redrawn after each completed task.
 func TestBar(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		var out strings.Builder
 		require.NoError(t, run(context.Background(), &out, time.Second, true))
 		frames := strings.Split(out.String(), "\r")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -16,7 +15,7 @@ func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 // The whole program: both parts, one after the other (each part's own
 // test checks what it prints).
 func TestRun(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, run(context.Background(), out, time.Second, 10))
 		require.Equal(t, []string{"# Rate limits", "# Retries"}, out.Prefixed("# "))

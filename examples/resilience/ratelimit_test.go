@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -17,7 +16,7 @@ import (
 // workers are free. Which task takes which slot depends on which worker
 // asks first, so the starts are checked as a set.
 func TestRateLimit(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, rateLimit(context.Background(), out, time.Second))
 		lines := out.Lines()

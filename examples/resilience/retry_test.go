@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -12,7 +11,7 @@ import (
 
 // The tutorial's own timings, on synctest's fake clock.
 func TestRetry(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, retrying(context.Background(), out, time.Second, 10))
 		transcript.Equal(t, `
@@ -45,7 +44,7 @@ func TestRetry(t *testing.T) {
 // Whatever the seed, every item ends one way or another, once.
 func TestEveryItemEnds(t *testing.T) {
 	for seed := range uint64(6) {
-		synctest.Test(t, func(t *testing.T) {
+		transcript.Bubble(t, func(t *testing.T) {
 			out := transcript.New()
 			require.NoError(t, retrying(context.Background(), out, time.Second, seed))
 			ends := 0

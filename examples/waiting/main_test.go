@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -16,7 +15,7 @@ func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 // The tutorial's own timings, on synctest's fake clock. Interrupted tasks
 // stop at once: nothing waits for the tutorial's ten seconds.
 func TestWaiting(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, run(context.Background(), out, time.Second))
 		transcript.Equal(t, `

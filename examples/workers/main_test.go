@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/actorfutures/actorfutures/examples/internal/transcript"
@@ -21,7 +20,7 @@ func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 // workers) waits of 0.1 s. CPU work takes no fake time, so only the shape
 // of that table is checked.
 func TestWorkers(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	transcript.Bubble(t, func(t *testing.T) {
 		out := transcript.New()
 		require.NoError(t, run(context.Background(), out, time.Second, 1000))
 		texts := out.Texts()

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -152,4 +153,18 @@ func render(lines []Line) string {
 		fmt.Fprintf(&b, "%8s | %s\n", l.At, l.Text)
 	}
 	return b.String()
+}
+
+// Bubble runs f in a testing/synctest bubble (synctest.Test), then lets a
+// minute of the bubble's fake time pass before the bubble ends: a message
+// that reaches a stopped actor (a reply racing a shutdown) starts
+// protoactor-go's dead-letter throttle, a goroutine that waits a second on
+// a ticker, and a bubble whose main goroutine returns while it waits fails
+// with "blocked goroutines remain". In fake time the minute costs nothing.
+func Bubble(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	synctest.Test(t, func(t *testing.T) {
+		f(t)
+		time.Sleep(time.Minute) // fake time: see above
+	})
 }
