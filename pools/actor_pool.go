@@ -64,7 +64,7 @@ func (p *ActorPool) Shutdown(ctx context.Context, opts ...ShutdownOption) error 
 			j.interrupt()
 		}
 	}
-	if ctx != nil && p.isOwnTask(ctx) && !noWait(opts) {
+	if ctx != nil && p.isOwnTask(ctx) && !shutdownConfigOf(opts).noWait {
 		_ = p.shutdownWith(ctx, append(opts[:len(opts):len(opts)], NoWait()), interrupt)
 		return fmt.Errorf("%w: Shutdown called by one of the pool's tasks cannot wait for the pool's tasks to finish", ErrDeadlock)
 	}
@@ -76,16 +76,6 @@ func (p *ActorPool) Shutdown(ctx context.Context, opts ...ShutdownOption) error 
 func (p *ActorPool) isOwnTask(ctx context.Context) bool {
 	c, ok := ctx.Value(futures.BlockHookKey{}).(*taskContext)
 	return ok && c.owner == p.dispatch
-}
-
-func noWait(opts []ShutdownOption) bool {
-	var sc shutdownConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&sc)
-		}
-	}
-	return sc.noWait
 }
 
 // defaultPolicy restarts a crashed worker; one that crashes more than ten

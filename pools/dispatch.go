@@ -434,12 +434,7 @@ func (p *dispatch) Stats() Stats {
 // [ActorPool.Shutdown]); interrupt stops the jobs running when
 // InterruptRunning is given.
 func (p *dispatch) shutdownWith(ctx context.Context, opts []ShutdownOption, interrupt func(active []job)) error {
-	var sc shutdownConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&sc)
-		}
-	}
+	sc := shutdownConfigOf(opts)
 	p.mu.Lock()
 	p.shutdown = true
 	var cancelled []job
@@ -479,6 +474,12 @@ func (p *dispatch) shutdownWith(ctx context.Context, opts []ShutdownOption, inte
 	if sc.noWait {
 		return nil
 	}
+	return p.waitTerminated(ctx)
+}
+
+// waitTerminated waits within ctx until the pool, shut down, has stopped
+// its actors (see finish).
+func (p *dispatch) waitTerminated(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}

@@ -44,6 +44,17 @@ type shutdownConfig struct {
 	stopWorkers     syscall.Signal // process pool: signal for the children
 }
 
+// shutdownConfigOf applies opts, skipping nil ones.
+func shutdownConfigOf(opts []ShutdownOption) shutdownConfig {
+	var sc shutdownConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&sc)
+		}
+	}
+	return sc
+}
+
 // NoWait makes Shutdown return at once instead of waiting for tasks to
 // finish (Python's wait=False). The executor still finishes them and then
 // releases its workers; a later Shutdown without NoWait waits for that.

@@ -316,12 +316,7 @@ func (p *ProcessPool) Stats() Stats {
 // when ctx ends first, and the pool still finishes shutting down in the
 // background.
 func (p *ProcessPool) Shutdown(ctx context.Context, opts ...ShutdownOption) error {
-	var sc shutdownConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&sc)
-		}
-	}
+	sc := shutdownConfigOf(opts)
 	// Cancel what is queued and start the shutdown without waiting; the
 	// children are told after, so that none starts a cancelled task.
 	opts = append(opts[:len(opts):len(opts)], NoWait())
@@ -344,15 +339,7 @@ func (p *ProcessPool) Shutdown(ctx context.Context, opts ...ShutdownOption) erro
 	if sc.noWait {
 		return nil
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	select {
-	case <-p.terminated:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("pools: shutdown: %w", context.Cause(ctx))
-	}
+	return p.waitTerminated(ctx)
 }
 
 // requeue gives back jobs a worker took and did not finish (see

@@ -233,12 +233,7 @@ func (p *RemotePool) enqueue(ctx context.Context, j job, block bool) error {
 // idempotent; its error is non-nil only when ctx ends first, and the pool
 // still finishes shutting down in the background.
 func (p *RemotePool) Shutdown(ctx context.Context, opts ...ShutdownOption) error {
-	var sc shutdownConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&sc)
-		}
-	}
+	sc := shutdownConfigOf(opts)
 	opts = append(opts[:len(opts):len(opts)], NoWait())
 	if sc.stopWorkers != 0 {
 		opts = append(opts, CancelPending())
@@ -251,15 +246,7 @@ func (p *RemotePool) Shutdown(ctx context.Context, opts ...ShutdownOption) error
 	if sc.noWait {
 		return nil
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	select {
-	case <-p.terminated:
-		return nil
-	case <-ctx.Done():
-		return ctxError(ctx, "shutdown")
-	}
+	return p.waitTerminated(ctx)
 }
 
 // abandon fails the tasks the pool's nodes still hold, for an endpoint
