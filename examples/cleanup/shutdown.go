@@ -96,7 +96,7 @@ func noWait(ctx context.Context, say *log.Logger, second time.Duration) error {
 	}
 	err = b.pool.Shutdown(ctx, pools.NoWait())
 	say.Printf("returned after %v (error %v)", b.elapsed(), err)
-	done, _ := futures.Wait(ctx, b.fs, futures.AllCompleted)
+	done, _ := futures.Wait(ctx, b.fs, futures.AllCompleted) // all of them, unless ctx ends first
 	say.Printf("%d tasks done after %v: %s", len(done), b.elapsed(), b.states())
 	err = b.pool.Shutdown(ctx)
 	say.Printf("Shutdown again: error %v", err)

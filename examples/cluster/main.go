@@ -23,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"slices"
@@ -114,7 +115,7 @@ func run(ctx context.Context, out io.Writer, limit, spans int) error {
 	}
 	var addrs []string
 	for _, name := range []string{"node-1", "node-2"} {
-		n, err := startNode(name)
+		n, err := startNode(ctx, name)
 		if err != nil {
 			return err
 		}
@@ -154,13 +155,7 @@ func run(ctx context.Context, out io.Writer, limit, spans int) error {
 		total += c.Primes
 		perNode[c.Node]++
 	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range perNode {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(perNode)) {
 		fmt.Fprintf(out, "  %s ran %d ranges\n", name, perNode[name])
 	}
 	fmt.Fprintf(out, "%d primes below %d.\n", total, limit)
@@ -178,13 +173,13 @@ type node struct {
 }
 
 // startNode re-executes this program as a worker node and waits until it
-// says where it listens.
-func startNode(name string) (*node, error) {
+// says where it listens; the node is killed if ctx ends first.
+func startNode(ctx context.Context, name string) (*node, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self)
+	cmd := exec.CommandContext(ctx, self)
 	cmd.Env = append(os.Environ(), nodeEnv+"="+name)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()

@@ -40,7 +40,9 @@ func TestMain(m *testing.M) {
 // Both nodes count, and the counts add up to the primes below the limit
 // (25 997 below 300 000).
 func TestCluster(t *testing.T) {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
 	// A race-built process would sleep a second at exit: the run and its
 	// nodes.
 	cmd.Env = append(os.Environ(), runEnv+"=1", strings.TrimSpace("GORACE="+os.Getenv("GORACE")+" atexit_sleep_ms=0"))

@@ -18,7 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -140,7 +140,7 @@ func (s *Service) ChargeAll(ctx context.Context, orders []Order) (Report, error)
 		}
 		pending = retry
 	}
-	sort.Ints(r.Charged)
+	slices.Sort(r.Charged)
 	return r, nil
 }
 

@@ -157,10 +157,10 @@ func run(ctx context.Context, out io.Writer, cfg Config) error {
 	return pool.Shutdown(ctx)
 }
 
-// statser is what both pools tell about themselves.
+// statser is what both pools tell about themselves: Stats (an Executor's)
+// and WaitIdle.
 type statser interface {
 	pools.Executor
-	Stats() pools.Stats
 	WaitIdle(context.Context) error
 }
 

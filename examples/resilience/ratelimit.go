@@ -106,7 +106,7 @@ func rateLimit(ctx context.Context, out io.Writer, second time.Duration) error {
 	for n := range 5 {
 		fs = append(fs, pools.Submit(ctx, scraper, task(n)))
 	}
-	done, _ := futures.Wait(ctx, fs, futures.AllCompleted)
+	done, _ := futures.Wait(ctx, fs, futures.AllCompleted) // all of them, unless ctx ends first
 	say.Printf("%d pages done at %v", len(done), since())
 	return scraper.Shutdown(ctx)
 }

@@ -141,7 +141,7 @@ func Wait(ctx context.Context, dir string) error {
 	defer stop()
 	if _, err := release.Read(make([]byte, 1)); err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return context.Cause(ctx)
 		}
 		return err
 	}
