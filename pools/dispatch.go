@@ -430,6 +430,18 @@ func (p *dispatch) Stats() Stats {
 	}
 }
 
+// cancelUnstarted cancels a job that has not started, as Shutdown's
+// CancelPending does, and releases it: a retry, queued again after its
+// worker died, is running already and cannot be cancelled; interrupted, it
+// ends cancelled.
+func cancelUnstarted(j job) {
+	if !j.future().Cancel() && !j.future().IsDone() {
+		j.interrupt()
+		j.fail(errRetryCancelled)
+	}
+	j.release()
+}
+
 // shutdownWith is the Shutdown of every executor (see
 // [ActorPool.Shutdown]); interrupt stops the jobs running when
 // InterruptRunning is given.
@@ -457,14 +469,7 @@ func (p *dispatch) shutdownWith(ctx context.Context, opts []ShutdownOption, inte
 	p.mu.Unlock()
 
 	for _, j := range cancelled {
-		if !j.future().Cancel() && !j.future().IsDone() {
-			// A retry, queued again after its worker died: it is already
-			// running, so it cannot be cancelled; interrupted, it ends
-			// cancelled.
-			j.interrupt()
-			j.fail(errRetryCancelled)
-		}
-		j.release()
+		cancelUnstarted(j)
 		p.completed.Add(1)
 	}
 	if len(active) > 0 {

@@ -91,13 +91,7 @@ func (t *task[T]) endBeforeStart() bool {
 	return t.Future.Cancel()
 }
 
-func (t *task[T]) start() bool {
-	if t.ctx.parent.Err() != nil { // ended in the queue; its watch may not have run yet
-		t.endBeforeStart()
-		return false
-	}
-	return t.Future.SetRunningInterruptible(&t.ctx)
-}
+func (t *task[T]) start() bool { return t.startRemote(&t.ctx) }
 
 func (t *task[T]) onDone(fn func()) {
 	t.Future.AddDoneCallback(func(*futures.Future[T]) { fn() })

@@ -72,7 +72,7 @@ func Map[In, Out any](ctx context.Context, ex Executor, fn func(context.Context,
 			// registered Task's chunks).
 			outs := make([]futures.Outcome[Out], len(ins))
 			for i, in := range ins {
-				outs[i].Value, outs[i].Err = callCaught(ctx, fn, in)
+				outs[i].Value, outs[i].Err = callRecovered(ctx, fn, in)
 			}
 			return outs, nil
 		})

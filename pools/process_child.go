@@ -193,15 +193,6 @@ func (c *childWorker) initialize(name string, input []byte) error {
 	return <-done
 }
 
-func lookupRemote(name string) (remoteTask, bool) {
-	r, ok := lookup(name)
-	if !ok {
-		return nil, false
-	}
-	t, ok := r.(remoteTask)
-	return t, ok
-}
-
 // setExit records the status to exit with; the first one wins.
 func (c *childWorker) setExit(code int) {
 	select {

@@ -29,8 +29,10 @@ type remoteJob interface {
 
 func (t *task[T]) call() *callSpec { return t.spec }
 
+// startRemote starts the task, i interrupting it while it runs (its own
+// context, for a task this process runs).
 func (t *task[T]) startRemote(i futures.Interrupter) bool {
-	if t.ctx.parent.Err() != nil { // ended on the way; its watch may not have run yet
+	if t.ctx.parent.Err() != nil { // ended in the queue or on the way; its watch may not have run yet
 		t.endBeforeStart()
 		return false
 	}
@@ -66,7 +68,6 @@ func (t *task[T]) deadline() (time.Time, bool) { return t.ctx.parent.Deadline() 
 // remoteTask is the process pool's side of a registered task: decoding,
 // running and encoding with the codec, in the child and in the parent.
 type remoteTask interface {
-	registered
 	// decodeInput decodes a task's input (an []In for a batch).
 	decodeInput(dec Decoder, data []byte, batch bool) (any, error)
 	// runDecoded runs the task on a decoded input. For a batch, out is
@@ -153,8 +154,9 @@ func (t *Task[In, Out]) decodeOutput(dec Decoder, data []byte, batch bool, n int
 }
 
 // callRecovered calls fn, turning a panic into a *futures.PanicError with
-// the stack, as callCaught does, without a future per call: a chunk of a
-// hundred calls should cost a hundred calls. runtime.Goexit cannot be
+// the stack, so that one element of a batch cannot take the others down,
+// without a future per call: a chunk of a hundred calls should cost a
+// hundred calls. runtime.Goexit cannot be
 // stopped; the child's runner reports it for the whole task.
 func callRecovered[In, Out any](ctx context.Context, fn func(context.Context, In) (Out, error), in In) (out Out, err error) {
 	defer func() {

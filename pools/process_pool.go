@@ -38,7 +38,6 @@ import (
 // the policy gives up is the pool broken ([ErrBrokenProcessPool]).
 type ProcessPool struct {
 	*dispatch
-	cfg       config
 	pc        processConfig
 	command   []string // program and arguments
 	argv0     string
@@ -100,7 +99,7 @@ func NewProcessPool(opts ...Option) (*ProcessPool, error) {
 	}
 	pc := cfg.process
 	p := &ProcessPool{
-		cfg: cfg, pc: pc, codec: pc.codec, maxFrame: pc.maxFrame, killGrace: pc.killGrace,
+		pc: pc, codec: pc.codec, maxFrame: pc.maxFrame, killGrace: pc.killGrace,
 		retrying: map[job]*remoteInterrupt{},
 	}
 	if p.codec == nil {
@@ -147,8 +146,6 @@ func NewProcessPool(opts ...Option) (*ProcessPool, error) {
 	default:
 		return nil, invalidOption("a process pool is supervised by a *supervisor.Policy, not a %T: a child process is not an actor", s)
 	}
-	cfg.strategy = p.policy
-	p.cfg.strategy = p.policy
 	p.events, p.faults = p.policy.Events(), cfg.faults
 	p.spawner = newSpawner()
 	p.prestart()
@@ -372,17 +369,6 @@ func (p *ProcessPool) cancelQueued() {
 	p.checkDrainedLocked()
 	p.signalIdleLocked()
 	p.mu.Unlock()
-}
-
-// cancelUnstarted cancels a job that has not started, as Shutdown's
-// CancelPending does: a retry, queued again after its child died, is
-// running already and cannot be cancelled; interrupted, it ends cancelled.
-func cancelUnstarted(j job) {
-	if !j.future().Cancel() && !j.future().IsDone() {
-		j.interrupt()
-		j.fail(errRetryCancelled)
-	}
-	j.release()
 }
 
 // take gives worker w its next job. A worker whose child has no task

@@ -190,7 +190,14 @@ func (c *childProc) attach(sys *actor.ActorSystem, owner *actor.PID, name string
 // reaped.
 func (c *childProc) disown() {
 	close(c.attached)
-	c.tasks.close() // it reads to the end and exits
+	c.stop()
+}
+
+// stop closes the child's task pipe, which it reads to the end before it
+// exits, and waits until it is reaped; one still running after stopWait
+// is killed.
+func (c *childProc) stop() {
+	c.tasks.close()
 	select {
 	case <-c.exited:
 	case <-time.After(stopWait):
@@ -236,8 +243,13 @@ func (c *childProc) readLoop(limit int, done chan struct{}) {
 				break
 			}
 			var m wire.Message
-			if m, err = wire.Parse(bytes.Clone(body)); err != nil {
+			if m, err = wire.Parse(body); err != nil {
 				break
+			}
+			// body is the reader's buffer, reused by the next frame; of
+			// what a child sends, only a result's output aliases it.
+			if res, ok := m.(*wire.Result); ok {
+				res.Output = bytes.Clone(res.Output)
 			}
 			msgs = append(msgs, m)
 			if !r.Buffered() || len(msgs) == 64 {

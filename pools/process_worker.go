@@ -507,12 +507,18 @@ func (w *procWorker) send(j job) {
 
 func (w *procWorker) failUnsent(c *remoteCall, err error) {
 	w.pool.prefetched.Add(-1)
+	c.failWith(err)
+	w.pool.finishTaken()
+}
+
+// failWith fails a call that did not start: a retry is running already,
+// so it finishes with err; any other call fails before it started.
+func (c *remoteCall) failWith(err error) {
 	if c.retry {
 		c.j.finishRemote(nil, err)
 	} else {
 		c.j.fail(err)
 	}
-	w.pool.finishTaken()
 }
 
 func (w *procWorker) find(id uint64) *remoteCall {
@@ -835,11 +841,7 @@ func (w *procWorker) exited() {
 		case !c.started && !c.sentRunning:
 			w.pool.prefetched.Add(-1)
 			if forced { // Shutdown cancels what has not started
-				if !c.j.future().Cancel() {
-					c.j.interrupt()
-					c.j.fail(errRetryCancelled)
-				}
-				c.j.release()
+				cancelUnstarted(c.j)
 				w.pool.finishTaken()
 				continue
 			}
@@ -932,12 +934,8 @@ func (w *procWorker) cancelNotStarted() {
 		if c.started || c.done || c.sentRunning { // running: CancelPending lets it finish
 			continue
 		}
-		if !c.j.future().Cancel() { // a retry: running already
-			c.j.interrupt()
-			c.j.fail(errRetryCancelled)
-		}
+		cancelUnstarted(c.j)
 		c.done = true
-		c.j.release()
 		w.sendCancel(c)
 	}
 }
@@ -952,11 +950,7 @@ func (w *procWorker) poolBroke() {
 	for _, c := range w.calls {
 		if !c.started && !c.done && !c.sentRunning { // those running finish
 			c.done = true
-			if c.retry {
-				c.j.finishRemote(nil, err)
-			} else {
-				c.j.fail(err)
-			}
+			c.failWith(err)
 			w.sendCancel(c)
 		}
 	}
@@ -994,13 +988,7 @@ func (w *procWorker) endAll(err error, closing bool) {
 	w.backoff = false
 	if proc := w.proc; proc != nil {
 		w.proc = nil
-		proc.tasks.close() // the child reads to the end and exits
-		select {
-		case <-proc.exited:
-		case <-time.After(stopWait):
-			proc.signal(syscall.SIGKILL)
-			<-proc.exited
-		}
+		proc.stop()
 	}
 	for _, c := range w.calls {
 		stopTimer(&c.timer)

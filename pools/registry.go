@@ -33,21 +33,11 @@ func Idempotent(retries int) TaskOption {
 	return func(c *taskConfig) { c.retries = max(0, retries) }
 }
 
-// registered is what the registry holds for a task, whatever its types.
-type registered interface {
-	taskName() string
-	// call decodes an input with decode, runs the task, and returns its
-	// output.
-	call(ctx context.Context, decode func(ptr any) error) (any, error)
-	// callBatch decodes a []In, runs the task on each, and returns a
-	// []futures.Outcome[Out].
-	callBatch(ctx context.Context, decode func(ptr any) error) (any, error)
-}
-
+// registry holds the registered tasks, whatever their types.
 var registry = struct {
 	sync.RWMutex
-	tasks map[string]registered
-}{tasks: map[string]registered{}}
+	tasks map[string]remoteTask
+}{tasks: map[string]remoteTask{}}
 
 // Register registers fn under name and returns its handle. Call it at
 // package init (a package-level var), so that every process of the program
@@ -76,8 +66,8 @@ func Register[In, Out any](name string, fn func(context.Context, In) (Out, error
 	return t
 }
 
-// lookup finds a registered task by name.
-func lookup(name string) (registered, bool) {
+// lookupRemote finds a registered task by name.
+func lookupRemote(name string) (remoteTask, bool) {
 	registry.RLock()
 	defer registry.RUnlock()
 	t, ok := registry.tasks[name]
@@ -140,27 +130,9 @@ func (t *Task[In, Out]) Map(ctx context.Context, ex Executor, inputs iter.Seq[In
 func (t *Task[In, Out]) runBatch(ctx context.Context, ins []In) []futures.Outcome[Out] {
 	outs := make([]futures.Outcome[Out], len(ins))
 	for i, in := range ins {
-		outs[i].Value, outs[i].Err = callCaught(ctx, t.fn, in)
+		outs[i].Value, outs[i].Err = callRecovered(ctx, t.fn, in)
 	}
 	return outs
-}
-
-func (t *Task[In, Out]) taskName() string { return t.name }
-
-func (t *Task[In, Out]) call(ctx context.Context, decode func(ptr any) error) (any, error) {
-	var in In
-	if err := decode(&in); err != nil {
-		return nil, &DecodeError{Task: t.name, What: "input", Err: err}
-	}
-	return t.fn(ctx, in)
-}
-
-func (t *Task[In, Out]) callBatch(ctx context.Context, decode func(ptr any) error) (any, error) {
-	var ins []In
-	if err := decode(&ins); err != nil {
-		return nil, &DecodeError{Task: t.name, What: "input", Err: err}
-	}
-	return t.runBatch(ctx, ins), nil
 }
 
 // callSpec says what a job of a registered task calls, so that it can be
@@ -170,14 +142,6 @@ type callSpec struct {
 	input   any // an In, or an []In for a batch
 	batch   bool
 	retries int
-}
-
-// callCaught calls fn, turning a panic into a *futures.PanicError, so that
-// one element of a batch cannot take the others down.
-func callCaught[In, Out any](ctx context.Context, fn func(context.Context, In) (Out, error), in In) (out Out, err error) {
-	f := futures.New[Out]()
-	futures.Run(f, func() (Out, error) { return fn(ctx, in) })
-	return f.Result(ctx)
 }
 
 // DecodeError reports a payload that could not be decoded.
