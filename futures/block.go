@@ -45,7 +45,7 @@ func blocking[F Awaitable](ctx context.Context, fs []F, when ReturnWhen) (done f
 		switch {
 		case !f.IsDone():
 			open = append(open, f)
-		case when == FirstCompleted, when == FirstException && f.State() == Finished && f.Err() != nil:
+		case when == FirstCompleted, when == FirstException && f.base().failedWithException():
 			return func() {}, nil // the wait ends at once
 		}
 	}

@@ -156,14 +156,12 @@ func (c *core) wait(ctx context.Context, self Awaitable, what string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if h := blockHook(ctx); h != nil {
-		done, err := h.Blocking(ctx, []Awaitable{self}, FirstCompleted)
+	if blockHook(ctx) != nil { // the slice is made only for a hook
+		release, err := blocking(ctx, []Awaitable{self}, FirstCompleted)
 		if err != nil {
 			return err
 		}
-		if done != nil {
-			defer done()
-		}
+		defer release()
 	}
 	select {
 	case <-c.Done():

@@ -20,7 +20,8 @@ import (
 type dispatch struct {
 	maxWorkers int
 	queueSize  int
-	brokenKind error // ErrBrokenExecutor, or a more specific kind
+	onQueued   func() // queuedDone, made once: a method value allocates
+	brokenKind error  // ErrBrokenExecutor, or a more specific kind
 	sys        *actors.System
 	ownSys     bool
 	router     *actor.PID
@@ -66,6 +67,7 @@ func newDispatch(cfg config, brokenKind error) *dispatch {
 		drained:    make(chan struct{}),
 		terminated: make(chan struct{}),
 	}
+	d.onQueued = d.queuedDone
 	if d.sys == nil {
 		var sysOpts []actors.Option
 		if cfg.logger != nil {
@@ -134,30 +136,28 @@ func (p *dispatch) enqueue(ctx context.Context, j job, block bool) error {
 		}
 		room := p.room
 		p.mu.Unlock()
+		ended := false
 		select {
 		case <-room:
-			p.roomWaiters.Add(-1)
 		case <-ctx.Done():
-			p.roomWaiters.Add(-1)
+			ended = true
+		}
+		p.roomWaiters.Add(-1)
+		if ended {
 			return fmt.Errorf("pools: waiting for room in the queue: %w", context.Cause(ctx))
 		}
 		p.mu.Lock()
 	}
 	p.queue.Push(j)
-	var wake *workerSlot
-	spawn := false
-	if n := len(p.idle); n > 0 {
-		wake = p.idle[n-1]
-		p.idle = p.idle[:n-1]
-		wake.idle = false
-	} else if p.workers < p.maxWorkers {
+	wake := p.popIdleLocked()
+	spawn := wake == nil && p.workers < p.maxWorkers
+	if spawn {
 		p.workers++
-		spawn = true
 	}
 	p.mu.Unlock()
 
 	if p.queueSize > 0 {
-		j.onDone(p.queuedDone)
+		j.onDone(p.onQueued)
 	}
 	switch {
 	case wake != nil:
@@ -192,9 +192,8 @@ func (p *dispatch) queuedDone() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.dropDoneLocked() && p.room != nil {
-		close(p.room)
-		p.room = nil
+	if p.dropDoneLocked() {
+		p.freeRoomLocked()
 	}
 }
 
@@ -232,11 +231,29 @@ func (p *dispatch) nextLocked(w *workerSlot) job {
 	if w.idle { // woken twice (a restart): it is busy again
 		p.removeIdleLocked(w)
 	}
+	p.freeRoomLocked()
+	return j
+}
+
+// popIdleLocked takes the worker that went idle last (the warmest), or
+// returns nil when none is idle.
+func (p *dispatch) popIdleLocked() *workerSlot {
+	n := len(p.idle)
+	if n == 0 {
+		return nil
+	}
+	w := p.idle[n-1]
+	p.idle = p.idle[:n-1]
+	w.idle = false
+	return w
+}
+
+// freeRoomLocked wakes the submitters waiting for room in a bounded queue.
+func (p *dispatch) freeRoomLocked() {
 	if p.room != nil {
 		close(p.room)
 		p.room = nil
 	}
-	return j
 }
 
 func (p *dispatch) removeIdleLocked(w *workerSlot) {
@@ -336,11 +353,7 @@ func (p *dispatch) requeue(from *workerSlot, js []job) {
 	}
 	var wake []*workerSlot
 	for len(wake) < len(js) && len(p.idle) > 0 {
-		n := len(p.idle)
-		w := p.idle[n-1]
-		p.idle = p.idle[:n-1]
-		w.idle = false
-		wake = append(wake, w)
+		wake = append(wake, p.popIdleLocked())
 	}
 	spawn := len(wake) == 0 && p.workers < p.maxWorkers
 	if spawn {
@@ -365,10 +378,7 @@ func (p *dispatch) breakWith(cause error) {
 	}
 	p.broken = &BrokenError{Kind: p.brokenKind, Cause: cause}
 	pending := p.queue.Drain()
-	if p.room != nil {
-		close(p.room)
-		p.room = nil
-	}
+	p.freeRoomLocked()
 	p.checkDrainedLocked()
 	p.signalIdleLocked()
 	broken := p.broken
@@ -453,10 +463,7 @@ func (p *dispatch) shutdownWith(ctx context.Context, opts []ShutdownOption, inte
 	if sc.cancelPending {
 		cancelled = p.queue.Drain()
 	}
-	if p.room != nil { // submitters waiting for room learn of the shutdown
-		close(p.room)
-		p.room = nil
-	}
+	p.freeRoomLocked() // submitters waiting for room learn of the shutdown
 	var active []job
 	if sc.interruptActive {
 		for _, w := range p.slots {

@@ -21,6 +21,9 @@ type Executor interface {
 	// enqueue hands a job to the executor; submit-side errors become the
 	// job's outcome. Only this package's executors implement it.
 	enqueue(ctx context.Context, j job, block bool) error
+	// dispatcher returns the executor's dispatch, which its tasks'
+	// contexts tell of their waits (deadlock detection).
+	dispatcher() *dispatch
 }
 
 // Stats is a snapshot of an executor.

@@ -61,11 +61,7 @@ func submitJob[T any](ctx context.Context, ex Executor, newJob func(owner blocke
 	if ex == nil {
 		return futures.Failed[T](ErrNilExecutor), ErrNilExecutor
 	}
-	var owner blocker
-	if d, ok := ex.(interface{ dispatcher() *dispatch }); ok {
-		owner = d.dispatcher()
-	}
-	t := newJob(owner)
+	t := newJob(ex.dispatcher())
 	if err := ctx.Err(); err != nil { // never queued
 		t.endBeforeStart()
 		return &t.Future, t.Future.Err()

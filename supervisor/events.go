@@ -162,9 +162,14 @@ func (e *Events) Publish(ev Event) {
 		}
 	}
 	// Sent under the lock so that every actor sees events in order; a send
-	// to a local mailbox does not block.
-	for a := range e.actorSubs {
-		a.sys.Root.Send(a.pid, &ev)
+	// to a local mailbox does not block. One copy for all of them, and none
+	// (no allocation) without actor subscribers.
+	if len(e.actorSubs) > 0 {
+		m := new(Event)
+		*m = ev
+		for a := range e.actorSubs {
+			a.sys.Root.Send(a.pid, m)
+		}
 	}
 	if e.changed != nil {
 		close(e.changed)

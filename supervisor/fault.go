@@ -305,9 +305,7 @@ func (i *Injector) Middleware() actor.ReceiverMiddleware {
 				return
 			case Hang:
 				<-i.resumed()
-			case Latency:
-				time.Sleep(a.Delay) // simulated work, by definition
-			default:
+			default: // Latency, Panic, Exit, Kill
 				_ = a.Apply(context.Background())
 			}
 			next(c, env)
