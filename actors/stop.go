@@ -2,12 +2,10 @@ package actors
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
-	"github.com/actorfutures/actorfutures/futures"
-
+	"github.com/actorfutures/actorfutures/internal/ctxerr"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -113,9 +111,4 @@ func (w *terminationWatcher) Stop(*actor.PID) {}
 // ctxError is what a wait returns when its context ends first: a timeout
 // error (matching futures.ErrTimeout and context.DeadlineExceeded) for a
 // deadline, the context's cause otherwise.
-func ctxError(ctx context.Context, what string) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return futures.NewTimeoutError("actors: "+what+": deadline exceeded", context.Cause(ctx))
-	}
-	return fmt.Errorf("actors: %s: %w", what, context.Cause(ctx))
-}
+func ctxError(ctx context.Context, what string) error { return ctxerr.Of(ctx, "actors: "+what) }

@@ -3,9 +3,9 @@ package pools
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/ctxerr"
 )
 
 func errorsIsDeadline(err error) bool { return errors.Is(err, context.DeadlineExceeded) }
@@ -25,9 +25,4 @@ func runningTimeout(err error) error {
 // ctxError is what a wait of the executor returns when its context ends
 // first: a timeout error (matching futures.ErrTimeout and
 // context.DeadlineExceeded) for a deadline, the context's cause otherwise.
-func ctxError(ctx context.Context, what string) error {
-	if errorsIsDeadline(ctx.Err()) {
-		return futures.NewTimeoutError("pools: "+what+": deadline exceeded", context.Cause(ctx))
-	}
-	return fmt.Errorf("pools: %s: %w", what, context.Cause(ctx))
-}
+func ctxError(ctx context.Context, what string) error { return ctxerr.Of(ctx, "pools: "+what) }

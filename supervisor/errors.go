@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/ctxerr"
 )
 
 var (
@@ -52,9 +52,4 @@ func (p *InjectedPanic) Is(target error) bool { return target == ErrInjected }
 // ctxError is what a wait returns when its context ends first: a timeout
 // error (matching futures.ErrTimeout and context.DeadlineExceeded) for a
 // deadline, the context's cause otherwise.
-func ctxError(ctx context.Context, what string) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return futures.NewTimeoutError("supervisor: "+what+": deadline exceeded", context.Cause(ctx))
-	}
-	return fmt.Errorf("supervisor: %s: %w", what, context.Cause(ctx))
-}
+func ctxError(ctx context.Context, what string) error { return ctxerr.Of(ctx, "supervisor: "+what) }
