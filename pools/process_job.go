@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
@@ -165,4 +166,35 @@ func callRecovered[In, Out any](ctx context.Context, fn func(context.Context, In
 		}
 	}()
 	return fn(ctx, in)
+}
+
+// retries holds the interrupters of tasks queued again after the worker
+// (a child, a node) that held them was lost, for the worker that takes
+// them next.
+type retries struct {
+	retryMu  sync.Mutex
+	retrying map[job]*remoteInterrupt
+}
+
+func (r *retries) putRetry(j job, ri *remoteInterrupt) {
+	r.retryMu.Lock()
+	defer r.retryMu.Unlock()
+	if r.retrying == nil {
+		r.retrying = map[job]*remoteInterrupt{}
+	}
+	r.retrying[j] = ri
+}
+
+func (r *retries) takeRetry(j job) *remoteInterrupt {
+	r.retryMu.Lock()
+	defer r.retryMu.Unlock()
+	ri := r.retrying[j]
+	delete(r.retrying, j)
+	return ri
+}
+
+func (r *retries) forgetRetries() {
+	r.retryMu.Lock()
+	defer r.retryMu.Unlock()
+	clear(r.retrying)
 }

@@ -68,8 +68,7 @@ type ProcessPool struct {
 
 	onEvent func(f futures.Awaitable, event string) // tests: told when a child starts or drops a task
 
-	retryMu  sync.Mutex
-	retrying map[job]*remoteInterrupt // tasks queued again after their child died
+	retries // tasks queued again after their child died
 }
 
 var errProcessPoolUnsupported = errors.New("pools: the process pool needs a Unix system")
@@ -100,7 +99,6 @@ func NewProcessPool(opts ...Option) (*ProcessPool, error) {
 	pc := cfg.process
 	p := &ProcessPool{
 		pc: pc, codec: pc.codec, maxFrame: pc.maxFrame, killGrace: pc.killGrace,
-		retrying: map[job]*remoteInterrupt{},
 	}
 	if p.codec == nil {
 		p.codec = GobCodec()
@@ -476,27 +474,4 @@ func (p *ProcessPool) breakPool(cause error) {
 	p.breakWith(cause)
 	p.forgetRetries()
 	p.sys.Root.Send(p.router, poolBroken)
-}
-
-// forgetRetries drops the records of retries that will not happen.
-func (p *ProcessPool) forgetRetries() {
-	p.retryMu.Lock()
-	clear(p.retrying)
-	p.retryMu.Unlock()
-}
-
-// putRetry records the interrupter of a task queued again for a retry;
-// the worker that takes it next takes the record over.
-func (p *ProcessPool) putRetry(j job, ri *remoteInterrupt) {
-	p.retryMu.Lock()
-	p.retrying[j] = ri
-	p.retryMu.Unlock()
-}
-
-func (p *ProcessPool) takeRetry(j job) *remoteInterrupt {
-	p.retryMu.Lock()
-	defer p.retryMu.Unlock()
-	ri := p.retrying[j]
-	delete(p.retrying, j)
-	return ri
 }

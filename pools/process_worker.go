@@ -84,9 +84,10 @@ type remoteCall struct {
 	timerAt     time.Time
 }
 
-// remoteInterrupt is the futures.Interrupter of a task running in a child:
-// Future.Interrupt reaches the worker holding the task, whichever it is
-// after retries.
+// remoteInterrupt is the futures.Interrupter of a task running in a child
+// or on a node: Future.Interrupt reaches the actor holding the task (a
+// process pool's worker, a remote pool's link), whichever it is after
+// retries, with an interruptCallMsg.
 type remoteInterrupt struct {
 	sys         *actor.ActorSystem
 	mu          sync.Mutex

@@ -16,8 +16,6 @@ var (
 	// ErrEndpointClosed is returned by an [Endpoint]'s methods after its
 	// Shutdown, and is the outcome of the tasks its pools still held then.
 	ErrEndpointClosed = errors.New("pools: endpoint is shut down")
-
-	errRemoteUnsupported = errors.New("pools: a remote pool runs tasks registered with pools.Register, not Go closures")
 )
 
 // NodeLostError is the outcome of a task whose node was lost while it held

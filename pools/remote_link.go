@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/actorfutures/actorfutures/futures"
@@ -35,7 +34,6 @@ type nodeLink struct {
 	state   linkState
 	gen     uint64 // the connection attempt: timers and probes carry it
 	node    *actor.PID
-	nodeID  string
 	credits int // places left in the window
 	window  int
 	// Under the pool's lock (see RemotePool.take):
@@ -75,49 +73,10 @@ type nodeCall struct {
 	spec     *callSpec
 	id       uint64
 	finished bool // its future is complete and the pool counted it
-	intr     *nodeCallInterrupt
+	intr     *remoteInterrupt
 	timer    *time.Timer // its deadline, plus remoteDeadlineWait
 	busy     bool        // it takes a slot of the node; under the pool's lock
 	reclaim  bool        // asked back from the node
-}
-
-// nodeCallInterrupt is the futures.Interrupter of a task sent to a node:
-// Future.Interrupt reaches the link holding the task, whichever it is
-// after retries, which tells the node.
-type nodeCallInterrupt struct {
-	sys         *actor.ActorSystem
-	mu          sync.Mutex
-	link        *actor.PID
-	id          uint64
-	interrupted bool
-}
-
-func (ri *nodeCallInterrupt) Interrupt() {
-	ri.mu.Lock()
-	ri.interrupted = true
-	l, id := ri.link, ri.id
-	ri.mu.Unlock()
-	if l != nil {
-		ri.sys.Root.Send(l, &linkInterruptMsg{ri: ri, id: id})
-	}
-}
-
-func (ri *nodeCallInterrupt) isInterrupted() bool {
-	if ri == nil {
-		return false
-	}
-	ri.mu.Lock()
-	defer ri.mu.Unlock()
-	return ri.interrupted
-}
-
-func (ri *nodeCallInterrupt) moveTo(link *actor.PID, id uint64) {
-	if ri == nil {
-		return
-	}
-	ri.mu.Lock()
-	ri.link, ri.id = link, id
-	ri.mu.Unlock()
 }
 
 // Messages a link sends itself.
@@ -131,10 +90,6 @@ type (
 		kind linkTimer
 	}
 	linkCallTimeoutMsg struct{ c *nodeCall }
-	linkInterruptMsg   struct {
-		ri *nodeCallInterrupt
-		id uint64
-	}
 )
 
 type linkTimer uint8
@@ -203,7 +158,7 @@ func (l *nodeLink) Receive(ctx actor.Context) {
 		}
 	case *wakeUpMsg:
 		l.fill(ctx)
-	case *linkInterruptMsg:
+	case *interruptCallMsg:
 		if c := l.calls[m.id]; c != nil && c.intr == m.ri && !c.finished && l.state == linkUp {
 			ctx.Send(l.node, &remotepb.CancelTask{Id: c.id, Proxy: l.self})
 		}
@@ -334,7 +289,7 @@ func (l *nodeLink) welcome(ctx actor.Context, m *remotepb.Welcome) {
 	}
 	l.stopTimer()
 	l.gen++
-	l.state, l.node, l.nodeID = linkUp, m.GetNode(), m.GetNodeId()
+	l.state, l.node = linkUp, m.GetNode()
 	l.window = l.pool.rc.window
 	l.credits = l.window
 	l.maxOut = peerLimit(l.pool.ep.set.MaxPayload, m.GetMaxPayload())
@@ -418,11 +373,7 @@ func (l *nodeLink) send(ctx actor.Context, j job) {
 			Err: fmt.Errorf("%w: %d bytes, limit %d for node %s (WithMaxPayload)", ErrFrameTooLarge, len(payload), l.maxOut, l.addr)})
 		return
 	}
-	fp, _ := j.(interface{ PID() *actor.PID })
-	var future *actor.PID
-	if fp != nil {
-		future = fp.PID()
-	}
+	future := j.future().PID()
 	if future == nil {
 		fail(errors.New("pools: the task's future has no address (a bug)"))
 		return
@@ -430,7 +381,7 @@ func (l *nodeLink) send(ctx actor.Context, j job) {
 	l.nextID++
 	c.id = l.nextID
 	if !retry {
-		c.intr = &nodeCallInterrupt{sys: l.pool.sys.ActorSystem}
+		c.intr = &remoteInterrupt{sys: l.pool.sys.ActorSystem}
 		if !rj.startRemote(c.intr) { // cancelled, or expired, on its way
 			j.release()
 			l.pool.finishTaken()

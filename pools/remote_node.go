@@ -140,7 +140,6 @@ func (a *nodeActor) Receive(ctx actor.Context) {
 					// Given back only if it has not started (Cancel fails
 					// on a running task); taskDone, which its done-callback
 					// triggers, reads reclaim after this.
-					t.reclaim = true
 					t.reclaim = t.f.Cancel()
 				} else {
 					t.f.Interrupt()
@@ -253,7 +252,7 @@ func (a *nodeActor) taskDone(ctx actor.Context, m *nodeTaskDoneMsg) {
 		ctx.Send(m.s.proxy, &remotepb.Reclaimed{Id: m.id, Node: a.self})
 		return
 	}
-	if _, err := t.f.Result(context.Background()); err != nil && !t.sent {
+	if err := t.f.Err(); err != nil && !t.sent { // done: its callback sent this
 		// The node's pool ended it before it ran: interrupted, expired,
 		// shut down.
 		c := &remotepb.Completion{Id: t.req.GetId(), Task: t.req.GetTask(), Node: a.srv.ep.address,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/actorfutures/actorfutures/supervisor"
@@ -57,8 +56,7 @@ type RemotePool struct {
 	freeSlots int            // slots of up nodes that hold no task
 	spare     []*nodeLink    // links whose node is busy but could hold more
 
-	retryMu  sync.Mutex
-	retrying map[job]*nodeCallInterrupt // tasks queued again after their node was lost
+	retries // tasks queued again after their node was lost
 }
 
 // NewRemotePool starts a remote pool on ep. It returns an error matching
@@ -100,7 +98,7 @@ func NewRemotePool(ep *Endpoint, opts ...Option) (*RemotePool, error) {
 		rc.hbInterval, rc.hbTimeout = defaultHBInterval, defaultHBTimeout
 	}
 	p := &RemotePool{ep: ep, cfg: cfg, rc: rc, codec: cfg.process.codec,
-		upNodes: map[string]int{}, retrying: map[job]*nodeCallInterrupt{}}
+		upNodes: map[string]int{}}
 	if p.codec == nil {
 		p.codec = GobCodec()
 	}
@@ -447,24 +445,4 @@ func (p *RemotePool) linkDown(l *nodeLink) {
 		delete(p.upNodes, l.addr)
 	}
 	p.signalIdleLocked()
-}
-
-func (p *RemotePool) putRetry(j job, ri *nodeCallInterrupt) {
-	p.retryMu.Lock()
-	p.retrying[j] = ri
-	p.retryMu.Unlock()
-}
-
-func (p *RemotePool) takeRetry(j job) *nodeCallInterrupt {
-	p.retryMu.Lock()
-	defer p.retryMu.Unlock()
-	ri := p.retrying[j]
-	delete(p.retrying, j)
-	return ri
-}
-
-func (p *RemotePool) forgetRetries() {
-	p.retryMu.Lock()
-	clear(p.retrying)
-	p.retryMu.Unlock()
 }

@@ -36,7 +36,6 @@ type remoteRouter struct {
 
 type linkEntry struct {
 	pid     *actor.PID
-	link    *nodeLink
 	static  bool // from WithNodes or AddNode: kept whatever the cluster says
 	leaving bool // told it left the cluster; it stops
 	rejoin  bool // the node joined again meanwhile: a new link follows
@@ -114,7 +113,7 @@ func (r *remoteRouter) add(ctx actor.Context, addr string, static bool) {
 		r.pool.breakWith(fmt.Errorf("pools: starting the link to node %s: %w", addr, err))
 		return
 	}
-	r.links[addr] = &linkEntry{pid: pid, link: l, static: static}
+	r.links[addr] = &linkEntry{pid: pid, static: static}
 }
 
 // HandleFailure supervises the links themselves, with the pool's policy:
@@ -124,21 +123,6 @@ func (r *remoteRouter) add(ctx actor.Context, addr string, static bool) {
 func (r *remoteRouter) HandleFailure(sys *actor.ActorSystem, sup actor.Supervisor, child *actor.PID,
 	rs *actor.RestartStatistics, reason any, message any) {
 	r.pool.failures.Add(1)
-	r.pool.policy.HandleFailure(sys, &remoteSupervisor{Supervisor: sup, pool: r.pool}, child, rs, reason, message)
-}
-
-// remoteSupervisor lets the pool see what the policy does to its links.
-type remoteSupervisor struct {
-	actor.Supervisor
-	pool *RemotePool
-}
-
-func (s *remoteSupervisor) RestartChildren(pids ...*actor.PID) {
-	s.pool.restarts.Add(uint64(len(pids)))
-	s.Supervisor.RestartChildren(pids...)
-}
-
-func (s *remoteSupervisor) EscalateFailure(reason any, _ any) {
-	s.pool.breakWith(fmt.Errorf("pools: node link failure escalated: %v", reason))
-	s.Supervisor.StopChildren(s.Supervisor.Children()...)
+	r.pool.policy.HandleFailure(sys, &watchedSupervisor{Supervisor: sup, d: r.pool.dispatch, breakWith: r.pool.breakWith, child: "node link"},
+		child, rs, reason, message)
 }

@@ -100,6 +100,7 @@ type watchedSupervisor struct {
 	actor.Supervisor
 	d         *dispatch
 	breakWith func(cause error)
+	child     string // what the children are, in the escalation's error; "worker" if empty
 }
 
 func (s *watchedSupervisor) RestartChildren(pids ...*actor.PID) {
@@ -108,6 +109,10 @@ func (s *watchedSupervisor) RestartChildren(pids ...*actor.PID) {
 }
 
 func (s *watchedSupervisor) EscalateFailure(reason any, _ any) {
-	s.breakWith(fmt.Errorf("pools: worker failure escalated: %v", reason))
+	child := s.child
+	if child == "" {
+		child = "worker"
+	}
+	s.breakWith(fmt.Errorf("pools: %s failure escalated: %v", child, reason))
 	s.Supervisor.StopChildren(s.Supervisor.Children()...)
 }
