@@ -104,15 +104,23 @@ func (p *dispatch) MaxWorkers() int { return p.maxWorkers }
 // enqueue queues j and wakes or starts a worker for it. With a bounded
 // queue that is full, it waits for room within ctx if block is set.
 func (p *dispatch) enqueue(ctx context.Context, j job, block bool) error {
+	_, err := p.push(ctx, j, block)
+	return err
+}
+
+// push is enqueue, which also reports whether j found every worker busy
+// and no room for another (it woke and started none), in the same
+// critical section that queued it.
+func (p *dispatch) push(ctx context.Context, j job, block bool) (busy bool, err error) {
 	p.mu.Lock()
 	for {
 		if p.shutdown {
 			p.mu.Unlock()
-			return ErrShutdown
+			return false, ErrShutdown
 		}
 		if p.broken != nil {
 			p.mu.Unlock()
-			return p.broken
+			return false, p.broken
 		}
 		if p.queueSize == 0 || p.queue.Len() < p.queueSize {
 			break
@@ -122,7 +130,7 @@ func (p *dispatch) enqueue(ctx context.Context, j job, block bool) error {
 				continue
 			}
 			p.mu.Unlock()
-			return ErrQueueFull
+			return false, ErrQueueFull
 		}
 		// Counted before the queue is scanned, so that a task cancelled
 		// after the scan sees a waiter to wake (queuedDone).
@@ -144,7 +152,7 @@ func (p *dispatch) enqueue(ctx context.Context, j job, block bool) error {
 		}
 		p.roomWaiters.Add(-1)
 		if ended {
-			return fmt.Errorf("pools: waiting for room in the queue: %w", context.Cause(ctx))
+			return false, fmt.Errorf("pools: waiting for room in the queue: %w", context.Cause(ctx))
 		}
 		p.mu.Lock()
 	}
@@ -165,7 +173,7 @@ func (p *dispatch) enqueue(ctx context.Context, j job, block bool) error {
 	case spawn:
 		p.sys.Root.Send(p.router, startWorker)
 	}
-	return nil
+	return wake == nil && !spawn, nil
 }
 
 // dropDoneLocked takes the jobs that ended while queued (cancelled, or

@@ -278,14 +278,11 @@ func (p *ProcessPool) enqueue(ctx context.Context, j job, block bool) error {
 	if rj, ok := j.(remoteJob); !ok || rj.call() == nil {
 		return fmt.Errorf("%w: a process pool runs tasks registered with pools.Register, not Go closures", ErrNotRegistered)
 	}
-	saturated := p.saturated()
-	if err := p.dispatch.enqueue(ctx, j, block); err != nil {
-		return err
-	}
-	if saturated {
+	busy, err := p.dispatch.push(ctx, j, block)
+	if busy {
 		p.wakeSpare()
 	}
-	return nil
+	return err
 }
 
 // Stats reports what the pool is doing. Tasks sent ahead to a child count
@@ -422,14 +419,6 @@ func (p *ProcessPool) unmarkSpare(w *procWorker) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.unmarkSpareLocked(w)
-}
-
-// saturated reports whether a new task would find no idle worker, and no
-// room for another.
-func (p *ProcessPool) saturated() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.idle) == 0 && p.workers >= p.maxWorkers
 }
 
 // wakeSpare wakes the spare worker that has waited longest, if any.

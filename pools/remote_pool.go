@@ -211,14 +211,11 @@ func (p *RemotePool) enqueue(ctx context.Context, j job, block bool) error {
 	}); ok {
 		s.SetSystem(p.sys.ActorSystem)
 	}
-	saturated := p.saturated()
-	if err := p.dispatch.enqueue(ctx, j, block); err != nil {
-		return err
-	}
-	if saturated {
+	busy, err := p.dispatch.push(ctx, j, block)
+	if busy {
 		p.wakeSpare()
 	}
-	return nil
+	return err
 }
 
 // Shutdown stops the pool from accepting work (later submits fail with
@@ -375,13 +372,6 @@ func (p *RemotePool) leastLoadedLocked(l *nodeLink) bool {
 		}
 	}
 	return true
-}
-
-// saturated reports whether a new task would find no idle link.
-func (p *RemotePool) saturated() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.idle) == 0 && len(p.spare) > 0
 }
 
 // wakeSpare wakes the spare link whose node holds the fewest tasks (the
