@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/actorfutures/actorfutures/internal/queue"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -155,7 +156,7 @@ func (e *Events) Publish(ev Event) {
 	}
 	c.add(ev.Kind)
 	for s := range e.subs {
-		s.queue = append(s.queue, ev)
+		s.queue.Push(ev)
 		select {
 		case s.signal <- struct{}{}:
 		default:
@@ -210,8 +211,8 @@ func (e *Events) Children() []string {
 // and nothing is dropped; [Subscription.Close] releases it.
 type Subscription struct {
 	e      *Events
-	queue  []Event // under e.mu
-	closed bool    // under e.mu
+	queue  queue.Queue[Event] // under e.mu
+	closed bool               // under e.mu
 	signal chan struct{}
 }
 
@@ -233,10 +234,7 @@ func (e *Events) Subscribe() *Subscription {
 func (s *Subscription) Next(ctx context.Context) (Event, error) {
 	for {
 		s.e.mu.Lock()
-		if len(s.queue) > 0 {
-			ev := s.queue[0]
-			s.queue[0] = Event{}
-			s.queue = s.queue[1:]
+		if ev, ok := s.queue.Pop(); ok {
 			s.e.mu.Unlock()
 			return ev, nil
 		}
