@@ -215,11 +215,17 @@ func (p *dispatch) next(w *workerSlot) job {
 // finishTaken records the end of a job a worker took to hold before
 // running it (a process pool's prefetch): such a job counts as running
 // from the moment it leaves the queue.
-func (p *dispatch) finishTaken() {
+func (p *dispatch) finishTaken() { p.finishTakenN(1) }
+
+// finishTakenN is finishTaken for n jobs, under one lock.
+func (p *dispatch) finishTakenN(n int) {
+	if n == 0 {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.running.Add(-1)
-	p.completed.Add(1)
+	p.running.Add(-int64(n))
+	p.completed.Add(uint64(n))
 	p.checkDrainedLocked()
 	p.signalIdleLocked()
 }

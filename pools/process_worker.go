@@ -694,9 +694,9 @@ func (w *procWorker) publishOutcomes() {
 		} else {
 			o.c.j.finishRemote(o.v, o.err)
 		}
-		w.pool.finishTaken()
 		w.outcomes[i] = outcome{}
 	}
+	w.pool.finishTakenN(len(w.outcomes))
 	w.outcomes = w.outcomes[:0]
 }
 
