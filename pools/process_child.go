@@ -116,6 +116,8 @@ type childWorker struct {
 	outMu sync.Mutex
 	wbuf  []byte
 
+	resBuf, frameBuf []byte // finish's, reused: written before the next task
+
 	mu      sync.Mutex
 	queue   []*childRun
 	stream  []*childRun // received and not decoded yet, in order: the queue's and those dropped
@@ -421,7 +423,7 @@ func (c *childWorker) finish(r *childRun, out any, errs []error, err error) {
 	r.cancel()
 	res := &wire.Result{ID: r.id}
 	if err == nil {
-		payload, encErr := c.enc.Append(nil, out)
+		payload, encErr := c.enc.Append(c.resBuf[:0], out)
 		if encErr != nil {
 			err = &EncodeError{Task: r.name, What: "output", Err: encErr}
 		} else {
@@ -431,7 +433,8 @@ func (c *childWorker) finish(r *childRun, out any, errs []error, err error) {
 					res.Errs = append(res.Errs, wire.ElemErr{Index: uint64(i), Err: describeError(e)})
 				}
 			}
-			frame := wire.AppendFrame(nil, res)
+			frame := wire.AppendFrame(c.frameBuf[:0], res)
+			c.resBuf, c.frameBuf = reusable(payload), reusable(frame)
 			n := wire.BodySize(frame, 0)
 			if n <= c.maxFrame {
 				c.write(frame)

@@ -29,6 +29,8 @@ import (
 // pool's policy for a crash, at once when the pool killed it or retired
 // it (WithMaxTasksPerChild).
 type procWorker struct {
+	inBuf, frameBuf []byte // reused by send: the frame writer copies what it keeps
+
 	pool   *ProcessPool
 	slot   *workerSlot
 	disp   *workerDispatcher
@@ -465,7 +467,7 @@ func (w *procWorker) send(j job) {
 		c.sentRunning = true
 	}
 	c.task, _ = lookupRemote(spec.name)
-	payload, err := w.enc.Append(nil, spec.input)
+	payload, err := w.enc.Append(w.inBuf[:0], spec.input)
 	if err != nil {
 		w.enc.Reset()
 		w.failUnsent(c, &EncodeError{Task: spec.name, What: "input", Err: err})
@@ -483,7 +485,8 @@ func (w *procWorker) send(j job) {
 		run.Action = wire.Action{Fault: uint8(a.Fault), Seq: a.Seq, Delay: int64(a.Delay), Err: a.Err,
 			ExitCode: int64(a.ExitCode), Signal: int64(a.Signal)}
 	}
-	frame := wire.AppendFrame(nil, run)
+	frame := wire.AppendFrame(w.frameBuf[:0], run)
+	w.inBuf, w.frameBuf = reusable(payload), reusable(frame)
 	if n := wire.BodySize(frame, 0); n > w.pool.maxFrame {
 		w.enc.Reset() // the payload is never delivered
 		w.failUnsent(c, &EncodeError{Task: spec.name, What: "input",
@@ -1007,4 +1010,18 @@ func (w *procWorker) endAll(err error, closing bool) {
 		w.pool.finishTaken()
 	}
 	w.calls = nil
+}
+
+// maxReused bounds the buffers a worker or a child keeps between tasks, so
+// that one large payload does not hold its memory for the life of the
+// process.
+const maxReused = 64 << 10
+
+// reusable returns b emptied, to append the next task's bytes to, or nil
+// when b is too large to keep.
+func reusable(b []byte) []byte {
+	if cap(b) > maxReused {
+		return nil
+	}
+	return b[:0]
 }
