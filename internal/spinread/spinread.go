@@ -1,0 +1,122 @@
+//go:build unix
+
+package spinread
+
+import (
+	"io"
+	"os"
+	"runtime"
+	"syscall"
+	"time"
+)
+
+// Reader reads a file through its raw descriptor when data is there, and
+// through the runtime's poller when it must wait. It is for one goroutine.
+type Reader struct {
+	f      *os.File
+	rc     syscall.RawConn // nil: every Read is the file's
+	window time.Duration   // 0: never spin
+	busy   bool            // the kind of the next waits (see SetBusy)
+	spin   [2]bool         // per kind: the last wait ended within the window
+
+	p   []byte // tryRead's arguments and results
+	n   int
+	err error
+	try func(uintptr) bool
+
+	// waiting, when set, is called when a Read finds nothing to read, before
+	// it spins or parks (tests order their writes with it).
+	waiting func()
+}
+
+// New returns a Reader of f, which must be in non-blocking mode (as pipes
+// from os.Pipe are), spinning for at most window per Read; with window 0
+// it reads f as f.Read does.
+func New(f *os.File, window time.Duration) *Reader {
+	r := &Reader{f: f, spin: [2]bool{true, true}}
+	r.try = r.tryRead
+	if rc, err := f.SyscallConn(); err == nil {
+		r.rc = rc
+	}
+	r.SetWindow(window)
+	return r
+}
+
+// SetWindow changes the spin window; 0 turns spinning off.
+func (r *Reader) SetWindow(window time.Duration) { r.window = max(window, 0) }
+
+// SetBusy says what the next waits are for: busy, the answer to something
+// the writer is doing (a task it runs); idle, whatever the writer does
+// next. Waits of the two kinds are judged apart: a worker whose tasks are
+// quick but come seldom spins for their answers, not between them.
+func (r *Reader) SetBusy(busy bool) { r.busy = busy }
+
+func (r *Reader) kind() int {
+	if r.busy {
+		return 1
+	}
+	return 0
+}
+
+// Read reads into p, spinning first when nothing is there (see the
+// package's documentation).
+func (r *Reader) Read(p []byte) (int, error) {
+	if r.window == 0 || r.rc == nil || len(p) == 0 {
+		return r.f.Read(p)
+	}
+	if n, err, ok := r.poll(p); ok {
+		return n, err
+	}
+	if r.waiting != nil {
+		r.waiting()
+	}
+	start := time.Now()
+	k := r.kind()
+	if r.spin[k] {
+		for time.Since(start) < r.window {
+			runtime.Gosched()
+			if n, err, ok := r.poll(p); ok {
+				return n, err
+			}
+		}
+	}
+	n, err := r.f.Read(p)
+	r.spin[k] = time.Since(start) <= r.window
+	return n, err
+}
+
+// poll tries one non-blocking read. It reports false when there is nothing
+// to read yet.
+func (r *Reader) poll(p []byte) (int, error, bool) {
+	r.p = p
+	// The callback returns true: RawConn.Read never waits, it reads once.
+	cerr := r.rc.Read(r.try)
+	n, err := r.n, r.err
+	r.p, r.n, r.err = nil, 0, nil
+	switch {
+	case cerr != nil:
+		// A closed file, or a passed read deadline: the file's own Read
+		// says so as callers expect (os.ErrClosed, os.ErrDeadlineExceeded),
+		// without waiting.
+		n, err := r.f.Read(p)
+		return n, err, true
+	case err == syscall.EAGAIN:
+		return 0, nil, false
+	case err != nil:
+		return 0, &os.PathError{Op: "read", Path: r.f.Name(), Err: err}, true
+	case n == 0:
+		return 0, io.EOF, true
+	}
+	return n, nil, true
+}
+
+func (r *Reader) tryRead(fd uintptr) bool {
+	for {
+		n, err := syscall.Read(int(fd), r.p)
+		if err == syscall.EINTR {
+			continue
+		}
+		r.n, r.err = max(n, 0), err
+		return true
+	}
+}

@@ -1,0 +1,163 @@
+//go:build unix
+
+package spinread
+
+import (
+	"errors"
+	"io"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/actorfutures/actorfutures/internal/leaktest"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
+
+func pipe(t *testing.T) (*os.File, *os.File) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = r.Close(); _ = w.Close() })
+	return r, w
+}
+
+// writeWhenWaiting has the reader's next wait start a write of b.
+func writeWhenWaiting(r *Reader, w *os.File, b []byte) <-chan error {
+	done := make(chan error, 1)
+	r.waiting = func() {
+		r.waiting = nil
+		go func() { _, err := w.Write(b); done <- err }()
+	}
+	return done
+}
+
+func TestReadsWhatIsThere(t *testing.T) {
+	rf, wf := pipe(t)
+	r := New(rf, time.Hour)
+	_, err := wf.Write([]byte("ready"))
+	require.NoError(t, err)
+	r.waiting = func() { t.Error("waited for data that was there") }
+	buf := make([]byte, 16)
+	n, err := r.Read(buf)
+	require.NoError(t, err)
+	require.Equal(t, "ready", string(buf[:n]))
+}
+
+func TestSpinningReadGetsWhatComes(t *testing.T) {
+	rf, wf := pipe(t)
+	r := New(rf, time.Hour)
+	done := writeWhenWaiting(r, wf, []byte("late"))
+	buf := make([]byte, 16)
+	n, err := r.Read(buf)
+	require.NoError(t, err)
+	require.Equal(t, "late", string(buf[:n]))
+	require.NoError(t, <-done)
+	require.True(t, r.spin[0], "a wait that ended within the window keeps spinning on")
+}
+
+// A spinning reader yields between polls: with one P, the writer could not
+// run otherwise, and the Read would spin for its hour.
+func TestSpinningYieldsToOtherGoroutines(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	rf, wf := pipe(t)
+	r := New(rf, time.Hour)
+	done := writeWhenWaiting(r, wf, []byte("x"))
+	buf := make([]byte, 1)
+	n, err := r.Read(buf)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.NoError(t, <-done)
+}
+
+func TestLongWaitStopsSpinningShortOneResumes(t *testing.T) {
+	rf, wf := pipe(t)
+	r := New(rf, time.Nanosecond)
+	buf := make([]byte, 16)
+
+	// Longer than the window: the next wait parks at once.
+	done := writeWhenWaiting(r, wf, []byte("slow"))
+	n, err := r.Read(buf)
+	require.NoError(t, err)
+	require.Equal(t, "slow", string(buf[:n]))
+	require.NoError(t, <-done)
+	require.False(t, r.spin[0], "a wait past the window must stop the spinning")
+
+	// Within the window (an hour now): the next one spins again.
+	r.SetWindow(time.Hour)
+	done = writeWhenWaiting(r, wf, []byte("quick"))
+	n, err = r.Read(buf)
+	require.NoError(t, err)
+	require.Equal(t, "quick", string(buf[:n]))
+	require.NoError(t, <-done)
+	require.True(t, r.spin[0], "a wait within the window must bring the spinning back")
+}
+
+func TestEndOfPipe(t *testing.T) {
+	for _, spin := range []bool{true, false} {
+		rf, wf := pipe(t)
+		r := New(rf, time.Hour)
+		r.spin[0] = spin
+		r.waiting = func() { _ = wf.Close() }
+		_, err := r.Read(make([]byte, 4))
+		require.ErrorIs(t, err, io.EOF, "spinning %v", spin)
+		_, err = r.Read(make([]byte, 4)) // found at once
+		require.ErrorIs(t, err, io.EOF)
+	}
+}
+
+func TestDeadlineEndsASpin(t *testing.T) {
+	rf, _ := pipe(t)
+	r := New(rf, time.Hour)
+	require.NoError(t, rf.SetReadDeadline(time.Now().Add(-time.Second)))
+	_, err := r.Read(make([]byte, 4))
+	require.ErrorIs(t, err, os.ErrDeadlineExceeded)
+
+	// One that passes while the reader spins ends it too.
+	require.NoError(t, rf.SetReadDeadline(time.Time{}))
+	r.waiting = func() { _ = rf.SetReadDeadline(time.Now()) }
+	_, err = r.Read(make([]byte, 4))
+	require.ErrorIs(t, err, os.ErrDeadlineExceeded)
+}
+
+func TestClosedFile(t *testing.T) {
+	rf, _ := pipe(t)
+	r := New(rf, time.Hour)
+	require.NoError(t, rf.Close())
+	_, err := r.Read(make([]byte, 4))
+	require.True(t, errors.Is(err, os.ErrClosed), "got %v", err)
+}
+
+func TestNoWindowReadsTheFile(t *testing.T) {
+	rf, wf := pipe(t)
+	r := New(rf, 0)
+	r.waiting = func() { t.Error("a reader without a window must not poll") }
+	go func() { _, _ = wf.Write([]byte("plain")) }()
+	buf := make([]byte, 16)
+	n, err := r.Read(buf)
+	require.NoError(t, err)
+	require.Equal(t, "plain", string(buf[:n]))
+}
+
+// Waits for answers and waits between them are judged apart.
+func TestBusyAndIdleWaitsAreJudgedApart(t *testing.T) {
+	rf, wf := pipe(t)
+	r := New(rf, time.Nanosecond)
+	buf := make([]byte, 16)
+	r.SetBusy(false)
+	done := writeWhenWaiting(r, wf, []byte("idle"))
+	_, err := r.Read(buf)
+	require.NoError(t, err)
+	require.NoError(t, <-done)
+	require.False(t, r.spin[0], "a long idle wait stops spinning between answers")
+	require.True(t, r.spin[1], "not for answers")
+
+	r.SetBusy(true)
+	done = writeWhenWaiting(r, wf, []byte("busy"))
+	_, err = r.Read(buf)
+	require.NoError(t, err)
+	require.NoError(t, <-done)
+	require.False(t, r.spin[1])
+}
