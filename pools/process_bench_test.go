@@ -14,9 +14,9 @@ import (
 var identityTask = pools.Register("bench.identity", func(_ context.Context, x int) (int, error) { return x, nil })
 
 // newBenchProcessPool returns a pool with warm children.
-func newBenchProcessPool(b *testing.B, workers int) *pools.ProcessPool {
+func newBenchProcessPool(b *testing.B, workers int, opts ...pools.Option) *pools.ProcessPool {
 	b.Helper()
-	p, err := pools.NewProcessPool(pools.WithMaxWorkers(workers))
+	p, err := pools.NewProcessPool(append([]pools.Option{pools.WithMaxWorkers(workers)}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/actorfutures/actorfutures/futures"
+	"github.com/actorfutures/actorfutures/internal/spinread"
 	"github.com/actorfutures/actorfutures/internal/wire"
 	"github.com/actorfutures/actorfutures/supervisor"
 )
@@ -84,14 +85,20 @@ func serveWorker(version string) int {
 		runtime.GOMAXPROCS(1)
 	}
 	in, out := os.NewFile(3, "pool-tasks"), os.NewFile(4, "pool-results")
+	spin := spinread.New(in, 0) // polls once Init says for how long
 	c := &childWorker{
-		in:   wire.NewReader(in, wire.MaxLimit), // the parent is trusted with Init
+		spin: spin,
+		in:   wire.NewReader(spin, wire.MaxLimit), // the parent is trusted with Init
 		out:  out,
 		wake: make(chan struct{}, 1),
 		exit: make(chan int, 1),
 	}
 	return c.serve()
 }
+
+// childSpinWait is the spin window (WithSpinWait) this process polls its
+// task pipe with, when it serves as a child; tasks of tests read it.
+var childSpinWait time.Duration
 
 // childWorker is the child's side of the protocol. Its reader goroutine
 // reads tasks and cancellations as they come; its runner goroutine runs
@@ -107,6 +114,7 @@ func serveWorker(version string) int {
 // having never started, be sent to child after child until the pool broke.
 type childWorker struct {
 	in       *wire.Reader
+	spin     *spinread.Reader // under in
 	out      *os.File
 	name     string
 	maxFrame int
@@ -156,6 +164,8 @@ func (c *childWorker) serve() int {
 		return exitInitFailed
 	}
 	c.in.SetLimit(c.maxFrame)
+	childSpinWait = time.Duration(min(init.SpinWait, uint64(time.Second)))
+	c.spin.SetWindow(childSpinWait)
 	c.enc, c.dec = codec.NewEncoder(), codec.NewDecoder()
 	if init.InitTask != "" {
 		if err := c.initialize(init.InitTask, init.InitInput); err != nil {
@@ -220,6 +230,7 @@ func (c *childWorker) protocolError(err error) int {
 // exits at once.
 func (c *childWorker) readLoop() {
 	for {
+		c.spin.SetBusy(c.holding())
 		body, err := c.in.Next()
 		if err != nil {
 			c.setExit(c.readFailed(err))
@@ -242,6 +253,15 @@ func (c *childWorker) readLoop() {
 			return
 		}
 	}
+}
+
+// holding reports whether the child has a task running or waiting: the
+// reader's wait is then for what the parent sends as that task ends, and
+// otherwise for whenever the parent has more.
+func (c *childWorker) holding() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.running != nil || len(c.queue) > 0
 }
 
 // prepare makes a task of a Run message, keeping a copy of its input (the

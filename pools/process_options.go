@@ -23,6 +23,8 @@ type processConfig struct {
 	maxFrame    int
 	prefetch    int
 	prefetchSet bool
+	spinWait    time.Duration
+	spinSet     bool
 	stdout      io.Writer
 	stderr      io.Writer
 }
@@ -39,6 +41,18 @@ const (
 func (c *config) processOption(name string) *processConfig {
 	c.process.used = append(c.process.used, name)
 	return &c.process
+}
+
+// defaultSpinWait is how long a child and its worker poll their pipe for
+// the next message before they sleep, unless WithSpinWait says otherwise:
+// long enough to cover the other side's turnaround for a small task, here
+// 10 to 30 µs. On a single CPU, polling would only take time from the
+// process it waits for.
+func defaultSpinWait() time.Duration {
+	if runtime.NumCPU() < 2 {
+		return 0
+	}
+	return 50 * time.Microsecond
 }
 
 // defaultProcessWorkers is Python's default: the number of CPUs.
@@ -191,6 +205,29 @@ func WithPrefetch(n int) Option {
 			return
 		}
 		pc.prefetch, pc.prefetchSet = n, true
+	}
+}
+
+// WithSpinWait sets how long a child process and the worker actor that
+// owns it keep polling their pipe for the next message, when it is not
+// there yet, before they sleep (internal/spinread). A pipe reader that
+// sleeps must be woken by the writer, which on a virtual machine costs 10
+// to 15 µs each way, most of a small task's round trip: a reader still
+// polling has no one to wake. Polling spends CPU that would be idle: at
+// most d per message, yielding to the process's other goroutines, and only
+// while recent messages came within d of each other (a child that waits
+// longer than d for its tasks, or runs tasks longer than d, sleeps at
+// once). The default is 50 µs on machines with more than one CPU, 0 (never
+// poll) on one; 0 turns it off; d must be in [0, 1s]. See docs/performance.md for
+// what it buys and costs. Process pool only.
+func WithSpinWait(d time.Duration) Option {
+	return func(c *config) {
+		pc := c.processOption("WithSpinWait")
+		if d < 0 || d > time.Second {
+			c.errs = append(c.errs, invalidOption("spin wait must be in [0, 1s], got %v", d))
+			return
+		}
+		pc.spinWait, pc.spinSet = d, true
 	}
 }
 

@@ -46,6 +46,7 @@ type ProcessPool struct {
 	maxFrame  int
 	capacity  int // tasks a child holds: the running one and those prefetched
 	killGrace time.Duration
+	spinWait  time.Duration // how long the pipes' readers poll before they sleep; 0: never
 	policy    *supervisor.Policy
 	events    *supervisor.Events
 	faults    *supervisor.Injector
@@ -108,6 +109,10 @@ func NewProcessPool(opts ...Option) (*ProcessPool, error) {
 	}
 	if p.killGrace == 0 {
 		p.killGrace = defaultKillGrace
+	}
+	p.spinWait = defaultSpinWait()
+	if pc.spinSet {
+		p.spinWait = pc.spinWait
 	}
 	p.capacity = 1 + defaultPrefetch
 	if pc.prefetchSet {

@@ -26,14 +26,24 @@ import (
 
 var bg = context.Background()
 
+// withSpinWaits runs test with the default spin wait (children and
+// workers poll their pipes before they sleep), and without (they sleep at
+// once, and each message wakes its reader).
+func withSpinWaits(t *testing.T, test func(t *testing.T, opts ...pools.Option)) {
+	t.Run("spin", func(t *testing.T) { test(t) })
+	t.Run("no spin", func(t *testing.T) { test(t, pools.WithSpinWait(0)) })
+}
+
 func TestProcessPoolRunsRegisteredTasks(t *testing.T) {
-	p := newProcessPool(t, pools.WithMaxWorkers(2))
-	assert.Equal(t, 42, value(t, doubleTask.Submit(bg, p, 21)))
-	assert.Equal(t, "hello you", value(t, greetTask.Submit(bg, p, "you")))
-	pid := value(t, pidTask.Submit(bg, p, 0))
-	assert.NotEqual(t, os.Getpid(), pid, "the task ran in a child process")
-	_, err := doubleTask.Submit(bg, p, -1).Result(timeout(t))
-	assert.ErrorIs(t, err, errBoom, "a registered sentinel matches across the pipe")
+	withSpinWaits(t, func(t *testing.T, opts ...pools.Option) {
+		p := newProcessPool(t, append(opts, pools.WithMaxWorkers(2))...)
+		assert.Equal(t, 42, value(t, doubleTask.Submit(bg, p, 21)))
+		assert.Equal(t, "hello you", value(t, greetTask.Submit(bg, p, "you")))
+		pid := value(t, pidTask.Submit(bg, p, 0))
+		assert.NotEqual(t, os.Getpid(), pid, "the task ran in a child process")
+		_, err := doubleTask.Submit(bg, p, -1).Result(timeout(t))
+		assert.ErrorIs(t, err, errBoom, "a registered sentinel matches across the pipe")
+	})
 }
 
 func TestProcessPoolRefusesGoClosures(t *testing.T) {
@@ -49,7 +59,11 @@ func TestProcessPoolRefusesGoClosures(t *testing.T) {
 
 // CPython's test_map_chunksize, with per-element outcomes.
 func TestProcessPoolMapInChunks(t *testing.T) {
-	p := newProcessPool(t, pools.WithMaxWorkers(2))
+	withSpinWaits(t, testProcessPoolMapInChunks)
+}
+
+func testProcessPoolMapInChunks(t *testing.T, opts ...pools.Option) {
+	p := newProcessPool(t, append(opts, pools.WithMaxWorkers(2))...)
 	inputs := make([]int, 40)
 	want := make([]int, 40)
 	for i := range inputs {
@@ -178,6 +192,8 @@ func TestProcessPoolOptionsAreChecked(t *testing.T) {
 		{"unregistered codec", pools.WithCodec(jsonishCodec{name: "nowhere"})},
 		{"tiny frames", pools.WithMaxFrameSize(10)},
 		{"negative prefetch", pools.WithPrefetch(-1)},
+		{"negative spin wait", pools.WithSpinWait(-time.Microsecond)},
+		{"spin wait over a second", pools.WithSpinWait(2 * time.Second)},
 		{"a protoactor strategy", pools.WithSupervisor(defaultActorStrategy())},
 		{"unencodable initializer input", pools.WithTaskInitializer(chanTask, make(chan int))},
 	}
@@ -280,7 +296,11 @@ func TestProcessPoolKillsAChildWritingGarbage(t *testing.T) {
 
 // CPython's test_killed_child, the other way round: the pool survives.
 func TestProcessPoolSurvivesAKilledChild(t *testing.T) {
-	p := newProcessPool(t, pools.WithMaxWorkers(1))
+	withSpinWaits(t, testProcessPoolSurvivesAKilledChild)
+}
+
+func testProcessPoolSurvivesAKilledChild(t *testing.T, opts ...pools.Option) {
+	p := newProcessPool(t, append(opts, pools.WithMaxWorkers(1))...)
 	g := testproc.NewGate(t)
 	running := gateTask.Submit(bg, p, g.Dir)
 	queued := squareTask.Submit(bg, p, 4)

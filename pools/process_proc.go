@@ -12,9 +12,11 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/actorfutures/actorfutures/internal/spinread"
 	"github.com/actorfutures/actorfutures/internal/wire"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -87,6 +89,10 @@ type childProc struct {
 	stdout  *os.File
 	stderr  *os.File
 	tail    tailBuffer // the end of its stderr, for crash reports
+	// holding counts the tasks sent to it and not answered (by a result or
+	// a drop): its reader's waits are for an answer while it holds some,
+	// for the next task otherwise (spinread.Reader.SetBusy).
+	holding atomic.Int64
 
 	// Its owner, a worker actor, attached once: a child started ahead of
 	// time (see ProcessPool.prestart) has none at first, and its
@@ -167,7 +173,7 @@ func (p *ProcessPool) spawnChild() (*childProc, error) {
 	readerDone := make(chan struct{})
 	var forwarders sync.WaitGroup
 	go c.tasks.loop()
-	go c.readLoop(p.maxFrame, readerDone)
+	go c.readLoop(p.maxFrame, p.spinWait, readerDone)
 	forwarders.Go(func() {
 		forwardLines(c.stdout, nil, func(line []byte) { p.output.emit(c.displayName(), "stdout", line) })
 	})
@@ -230,14 +236,16 @@ func (c *childProc) displayName() string {
 
 // readLoop parses what the child sends and hands it to the actor, a batch
 // of messages at a time when several are already buffered.
-func (c *childProc) readLoop(limit int, done chan struct{}) {
+func (c *childProc) readLoop(limit int, spin time.Duration, done chan struct{}) {
 	defer close(done)
 	defer c.results.Close()
-	r := wire.NewReader(c.results, limit)
+	sr := spinread.New(c.results, spin)
+	r := wire.NewReader(sr, limit)
 	for {
 		var msgs []wire.Message
 		var err error
 		for {
+			sr.SetBusy(c.holding.Load() > 0)
 			var body []byte
 			if body, err = r.Next(); err != nil {
 				break
@@ -248,8 +256,12 @@ func (c *childProc) readLoop(limit int, done chan struct{}) {
 			}
 			// body is the reader's buffer, reused by the next frame; of
 			// what a child sends, only a result's output aliases it.
-			if res, ok := m.(*wire.Result); ok {
-				res.Output = bytes.Clone(res.Output)
+			switch m := m.(type) {
+			case *wire.Result:
+				m.Output = bytes.Clone(m.Output)
+				c.holding.Add(-1)
+			case *wire.Dropped:
+				c.holding.Add(-1)
 			}
 			msgs = append(msgs, m)
 			if !r.Buffered() || len(msgs) == 64 {

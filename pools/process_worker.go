@@ -403,7 +403,7 @@ func (w *procWorker) start() error {
 	w.proc = proc
 	w.enc, w.dec = w.pool.codec.NewEncoder(), w.pool.codec.NewDecoder()
 	w.greeted, w.ready, w.sent, w.ending, w.why, w.planned, w.replacing, w.initErr = false, false, 0, false, "", false, false, nil
-	init := &wire.Init{Version: wire.Version, Worker: w.name, Codec: w.pool.codec.Name(), MaxFrame: uint64(w.pool.maxFrame)}
+	init := &wire.Init{Version: wire.Version, Worker: w.name, Codec: w.pool.codec.Name(), MaxFrame: uint64(w.pool.maxFrame), SpinWait: uint64(w.pool.spinWait)}
 	if name := w.pool.pc.initTask; name != "" {
 		init.InitTask = name
 		if init.InitInput, err = w.enc.Append(nil, w.pool.pc.initInput); err != nil {
@@ -493,6 +493,7 @@ func (w *procWorker) send(j job) {
 			Err: fmt.Errorf("%w: %d bytes, limit %d (WithMaxFrameSize)", ErrFrameTooLarge, n, w.pool.maxFrame)})
 		return
 	}
+	w.proc.holding.Add(1) // before its answer can come
 	w.proc.tasks.write(frame)
 	if w.pool.onEvent != nil {
 		w.pool.onEvent(f, "sent")

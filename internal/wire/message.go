@@ -6,7 +6,7 @@ import (
 )
 
 // Version is the protocol version; parent and child must agree on it.
-const Version = 1
+const Version = 2
 
 // Kind is a message's type, the first byte of a frame's body.
 type Kind byte
@@ -67,6 +67,7 @@ type Init struct {
 	Worker    string // the worker's name, for messages
 	Codec     string // the payload codec's registered name
 	MaxFrame  uint64 // the frame limit both ways
+	SpinWait  uint64 // ns the child polls its task pipe before it sleeps (internal/spinread); 0: never
 	InitTask  string // registered task run before the first task; "" for none
 	InitInput []byte // its input, encoded
 }
@@ -190,6 +191,7 @@ func (m *Init) appendBody(b []byte) []byte {
 	b = appendString(b, m.Worker)
 	b = appendString(b, m.Codec)
 	b = binary.AppendUvarint(b, m.MaxFrame)
+	b = binary.AppendUvarint(b, m.SpinWait)
 	b = appendString(b, m.InitTask)
 	return append(b, m.InitInput...)
 }
@@ -292,7 +294,7 @@ func Parse(body []byte) (Message, error) {
 	var m Message
 	switch k := Kind(body[0]); k {
 	case KindInit:
-		v := &Init{Version: p.uvarint(), Worker: p.str(), Codec: p.str(), MaxFrame: p.uvarint(), InitTask: p.str()}
+		v := &Init{Version: p.uvarint(), Worker: p.str(), Codec: p.str(), MaxFrame: p.uvarint(), SpinWait: p.uvarint(), InitTask: p.str()}
 		v.InitInput = p.rest()
 		m = v
 	case KindRun:

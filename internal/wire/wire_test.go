@@ -12,7 +12,7 @@ import (
 )
 
 var sampleMessages = []Message{
-	&Init{Version: Version, Worker: "pool/worker-1", Codec: "gob", MaxFrame: 1 << 20, InitTask: "init", InitInput: []byte{1, 2}},
+	&Init{Version: Version, Worker: "pool/worker-1", Codec: "gob", MaxFrame: 1 << 20, SpinWait: 50000, InitTask: "init", InitInput: []byte{1, 2}},
 	&Init{Version: Version, Codec: "gob", MaxFrame: 1},
 	&Run{ID: 7, Task: "double", Input: []byte("input")},
 	&Run{ID: 1 << 40, Task: "t", Batch: true, Deadline: -5, Action: Action{Fault: 6, Seq: 4, Delay: 3, Err: "x", ExitCode: 2, Signal: 9}},

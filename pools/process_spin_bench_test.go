@@ -1,0 +1,77 @@
+//go:build unix
+
+package pools_test
+
+import (
+	"context"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/actorfutures/actorfutures/pools"
+)
+
+// BenchmarkProcessPoolRoundTripNoSpin is BenchmarkProcessPoolRoundTrip
+// with WithSpinWait(0): children and workers sleep on their pipes as soon
+// as nothing is there, and each message wakes its reader.
+func BenchmarkProcessPoolRoundTripNoSpin(b *testing.B) {
+	p := newBenchProcessPool(b, 2, pools.WithSpinWait(0))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := identityTask.Submit(ctx, p, 1).Result(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProcessPoolTrickle is what the spinning costs: a caller that
+// submits one small task, waits for it, and then does other work (a sleep
+// of 200 µs, which takes about a millisecond here), again and again: tasks
+// come seldom, each is quick. It reports
+// the CPU time the children and this process spent per task, with the
+// default spin wait and without; the difference is the spinning's price.
+func BenchmarkProcessPoolTrickle(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		opts []pools.Option
+	}{{"spin=default", nil}, {"spin=off", []pools.Option{pools.WithSpinWait(0)}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			ctx := context.Background()
+			self0, children0 := cpuTimes(b)
+			p, err := pools.NewProcessPool(append([]pools.Option{pools.WithMaxWorkers(2)}, bc.opts...)...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for b.Loop() {
+				if _, err := identityTask.Submit(ctx, p, 1).Result(ctx); err != nil {
+					b.Fatal(err)
+				}
+				time.Sleep(200 * time.Microsecond) // the caller's other work
+				n++
+			}
+			if err := p.Shutdown(ctx); err != nil { // reaps the children: their time counts
+				b.Fatal(err)
+			}
+			self1, children1 := cpuTimes(b)
+			b.ReportMetric(float64((children1-children0).Microseconds())/float64(n), "children-cpu-µs/op")
+			b.ReportMetric(float64((self1-self0).Microseconds())/float64(n), "parent-cpu-µs/op")
+		})
+	}
+}
+
+// cpuTimes returns the CPU time (user and system) of this process and of
+// its reaped children so far.
+func cpuTimes(b *testing.B) (self, children time.Duration) {
+	b.Helper()
+	var s, c syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &s); err != nil {
+		b.Fatal(err)
+	}
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &c); err != nil {
+		b.Fatal(err)
+	}
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(s.Utime) + tv(s.Stime), tv(c.Utime) + tv(c.Stime)
+}
