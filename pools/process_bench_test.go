@@ -35,8 +35,10 @@ func newBenchProcessPool(b *testing.B, workers int, opts ...pools.Option) *pools
 
 // BenchmarkProcessPoolRoundTrip submits one small task to a 2-child pool,
 // waits for it, and repeats.
-func BenchmarkProcessPoolRoundTrip(b *testing.B) {
-	p := newBenchProcessPool(b, 2)
+func BenchmarkProcessPoolRoundTrip(b *testing.B) { benchProcessPoolRoundTrip(b) }
+
+func benchProcessPoolRoundTrip(b *testing.B, opts ...pools.Option) {
+	p := newBenchProcessPool(b, 2, opts...)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -15,14 +15,7 @@ import (
 // with WithSpinWait(0): children and workers sleep on their pipes as soon
 // as nothing is there, and each message wakes its reader.
 func BenchmarkProcessPoolRoundTripNoSpin(b *testing.B) {
-	p := newBenchProcessPool(b, 2, pools.WithSpinWait(0))
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := identityTask.Submit(ctx, p, 1).Result(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchProcessPoolRoundTrip(b, pools.WithSpinWait(0))
 }
 
 // BenchmarkProcessPoolTrickle is what the spinning costs: a caller that
