@@ -96,9 +96,9 @@ func serveWorker(version string) int {
 	return c.serve()
 }
 
-// childSpinWait is the spin window (WithSpinWait) this process polls its
-// task pipe with, when it serves as a child; tasks of tests read it.
-var childSpinWait time.Duration
+// childTasks is the reader of this process's task pipe, when it serves as
+// a child; tasks of tests read its spin window.
+var childTasks *spinread.Reader
 
 // childWorker is the child's side of the protocol. Its reader goroutine
 // reads tasks and cancellations as they come; its runner goroutine runs
@@ -164,8 +164,8 @@ func (c *childWorker) serve() int {
 		return exitInitFailed
 	}
 	c.in.SetLimit(c.maxFrame)
-	childSpinWait = time.Duration(min(init.SpinWait, uint64(time.Second)))
-	c.spin.SetWindow(childSpinWait)
+	c.spin.SetWindow(time.Duration(min(init.SpinWait, uint64(time.Second))))
+	childTasks = c.spin
 	c.enc, c.dec = codec.NewEncoder(), codec.NewDecoder()
 	if init.InitTask != "" {
 		if err := c.initialize(init.InitTask, init.InitInput); err != nil {
@@ -230,7 +230,9 @@ func (c *childWorker) protocolError(err error) int {
 // exits at once.
 func (c *childWorker) readLoop() {
 	for {
-		c.spin.SetBusy(c.holding())
+		// One kind of wait (see spinread.Reader.SetBusy): the reader, which
+		// has just handed a task to the runner, nearly always waits while
+		// the child holds one, and what it waits for is the next task.
 		body, err := c.in.Next()
 		if err != nil {
 			c.setExit(c.readFailed(err))
@@ -253,15 +255,6 @@ func (c *childWorker) readLoop() {
 			return
 		}
 	}
-}
-
-// holding reports whether the child has a task running or waiting: the
-// reader's wait is then for what the parent sends as that task ends, and
-// otherwise for whenever the parent has more.
-func (c *childWorker) holding() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.running != nil || len(c.queue) > 0
 }
 
 // prepare makes a task of a Run message, keeping a copy of its input (the

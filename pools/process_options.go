@@ -46,10 +46,11 @@ func (c *config) processOption(name string) *processConfig {
 // defaultSpinWait is how long a child and its worker poll their pipe for
 // the next message before they sleep, unless WithSpinWait says otherwise:
 // long enough to cover the other side's turnaround for a small task, here
-// 10 to 30 µs. On a single CPU, polling would only take time from the
-// process it waits for.
+// 10 to 30 µs. With fewer than two usable CPUs (GOMAXPROCS, which Go sets
+// from the CPU quota), polling would only take time from the process it
+// waits for.
 func defaultSpinWait() time.Duration {
-	if runtime.NumCPU() < 2 {
+	if runtime.GOMAXPROCS(0) < 2 {
 		return 0
 	}
 	return 50 * time.Microsecond
@@ -208,17 +209,19 @@ func WithPrefetch(n int) Option {
 	}
 }
 
-// WithSpinWait sets how long a child process and the worker actor that
-// owns it keep polling their pipe for the next message, when it is not
-// there yet, before they sleep (internal/spinread). A pipe reader that
-// sleeps must be woken by the writer, which on a virtual machine costs 10
-// to 15 µs each way, most of a small task's round trip: a reader still
-// polling has no one to wake. Polling spends CPU that would be idle: at
-// most d per message, yielding to the process's other goroutines, and only
-// while recent messages came within d of each other (a child that waits
-// longer than d for its tasks, or runs tasks longer than d, sleeps at
-// once). The default is 50 µs on machines with more than one CPU, 0 (never
-// poll) on one; 0 turns it off; d must be in [0, 1s]. See docs/performance.md for
+// WithSpinWait sets how long a child process's task reader, and the
+// goroutine of its worker that reads its results, keep polling their pipe
+// for the next message, when it is not there yet, before they sleep
+// (internal/spinread). A pipe reader that sleeps must be woken by the
+// writer, which on a virtual machine costs 10 to 15 µs each way, most of a
+// small task's round trip: a reader still polling has no one to wake.
+// Polling spends CPU that would be idle: at most d per read of the pipe
+// (one read per message, unless a message is larger than 64 KiB),
+// yielding to the process's other goroutines, and only while recent waits
+// of the same kind ended within d (a child that waits longer than d for
+// its tasks, or runs tasks longer than d, sleeps at once). The default is
+// 50 µs with two or more usable CPUs (GOMAXPROCS), 0 (never poll) with
+// one; 0 turns it off; d must be in [0, 1s]. See docs/performance.md for
 // what it buys and costs. Process pool only.
 func WithSpinWait(d time.Duration) Option {
 	return func(c *config) {

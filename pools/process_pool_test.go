@@ -26,11 +26,11 @@ import (
 
 var bg = context.Background()
 
-// withSpinWaits runs test with the default spin wait (children and
-// workers poll their pipes before they sleep), and without (they sleep at
-// once, and each message wakes its reader).
+// withSpinWaits runs test with a spin wait (children and workers poll
+// their pipes before they sleep; the default is 0 on one CPU), and without
+// (they sleep at once, and each message wakes its reader).
 func withSpinWaits(t *testing.T, test func(t *testing.T, opts ...pools.Option)) {
-	t.Run("spin", func(t *testing.T) { test(t) })
+	t.Run("spin", func(t *testing.T) { test(t, pools.WithSpinWait(50*time.Microsecond)) })
 	t.Run("no spin", func(t *testing.T) { test(t, pools.WithSpinWait(0)) })
 }
 

@@ -93,6 +93,7 @@ type childProc struct {
 	// a drop): its reader's waits are for an answer while it holds some,
 	// for the next task otherwise (spinread.Reader.SetBusy).
 	holding atomic.Int64
+	spin    *spinread.Reader // of results, for readLoop alone
 
 	// Its owner, a worker actor, attached once: a child started ahead of
 	// time (see ProcessPool.prestart) has none at first, and its
@@ -173,7 +174,8 @@ func (p *ProcessPool) spawnChild() (*childProc, error) {
 	readerDone := make(chan struct{})
 	var forwarders sync.WaitGroup
 	go c.tasks.loop()
-	go c.readLoop(p.maxFrame, p.spinWait, readerDone)
+	c.spin = spinread.New(c.results, p.spinWait)
+	go c.readLoop(p.maxFrame, readerDone)
 	forwarders.Go(func() {
 		forwardLines(c.stdout, nil, func(line []byte) { p.output.emit(c.displayName(), "stdout", line) })
 	})
@@ -236,16 +238,15 @@ func (c *childProc) displayName() string {
 
 // readLoop parses what the child sends and hands it to the actor, a batch
 // of messages at a time when several are already buffered.
-func (c *childProc) readLoop(limit int, spin time.Duration, done chan struct{}) {
+func (c *childProc) readLoop(limit int, done chan struct{}) {
 	defer close(done)
 	defer c.results.Close()
-	sr := spinread.New(c.results, spin)
-	r := wire.NewReader(sr, limit)
+	r := wire.NewReader(c.spin, limit)
 	for {
 		var msgs []wire.Message
 		var err error
 		for {
-			sr.SetBusy(c.holding.Load() > 0)
+			c.spin.SetBusy(c.holding.Load() > 0)
 			var body []byte
 			if body, err = r.Next(); err != nil {
 				break

@@ -13,13 +13,14 @@ import (
 )
 
 var internalSpinWaitTask = Register("internal.spinWait", func(context.Context, int) (time.Duration, error) {
-	return childSpinWait, nil
+	return childTasks.Window(), nil
 })
 
-// The spin window reaches the child, and the parent's readers use it.
+// The spin window reaches the child's task reader, and the parent's result
+// reader uses it.
 func TestProcessPoolSpinWaitReachesTheChild(t *testing.T) {
 	want := 50 * time.Microsecond
-	if runtime.NumCPU() < 2 {
+	if runtime.GOMAXPROCS(0) < 2 {
 		want = 0 // polling on one CPU takes time from the process waited for
 	}
 	tests := []struct {
@@ -41,7 +42,10 @@ func TestProcessPoolSpinWaitReachesTheChild(t *testing.T) {
 			assert.Equal(t, tt.want, p.spinWait)
 			got, err := internalSpinWaitTask.Submit(ctx, p, 0).Result(ctx)
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.want, got, "the child's")
+			<-p.warmDone // the child that ran it, started with the pool
+			require.NotNil(t, p.warm)
+			assert.Equal(t, tt.want, p.warm.spin.Window(), "the parent's")
 		})
 	}
 }

@@ -24,9 +24,10 @@ type Reader struct {
 	err error
 	try func(uintptr) bool
 
-	// waiting, when set, is called when a Read finds nothing to read, before
-	// it spins or parks (tests order their writes with it).
-	waiting func()
+	// Tests' hooks: waiting is called when a Read finds nothing to read,
+	// before it spins or parks; polled after each poll of a spin; parked
+	// when a Read falls back to the file's.
+	waiting, polled, parked func()
 }
 
 // New returns a Reader of f, which must be in non-blocking mode (as pipes
@@ -44,6 +45,9 @@ func New(f *os.File, window time.Duration) *Reader {
 
 // SetWindow changes the spin window; 0 turns spinning off.
 func (r *Reader) SetWindow(window time.Duration) { r.window = max(window, 0) }
+
+// Window returns the spin window.
+func (r *Reader) Window() time.Duration { return r.window }
 
 // SetBusy says what the next waits are for: busy, the answer to something
 // the writer is doing (a task it runs); idle, whatever the writer does
@@ -75,10 +79,17 @@ func (r *Reader) Read(p []byte) (int, error) {
 	if r.spin[k] {
 		for time.Since(start) < r.window {
 			runtime.Gosched()
-			if n, err, ok := r.poll(p); ok {
+			n, err, ok := r.poll(p)
+			if r.polled != nil {
+				r.polled()
+			}
+			if ok {
 				return n, err
 			}
 		}
+	}
+	if r.parked != nil {
+		r.parked()
 	}
 	n, err := r.f.Read(p)
 	r.spin[k] = time.Since(start) <= r.window

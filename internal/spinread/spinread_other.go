@@ -16,6 +16,9 @@ func New(f *os.File, _ time.Duration) *Reader { return &Reader{f: f} }
 // SetWindow does nothing here.
 func (r *Reader) SetWindow(time.Duration) {}
 
+// Window returns 0: no spinning here.
+func (r *Reader) Window() time.Duration { return 0 }
+
 // SetBusy does nothing here.
 func (r *Reader) SetBusy(bool) {}
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/actorfutures/actorfutures/internal/leaktest"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -49,6 +50,7 @@ func TestReadsWhatIsThere(t *testing.T) {
 func TestSpinningReadGetsWhatComes(t *testing.T) {
 	rf, wf := pipe(t)
 	r := New(rf, time.Hour)
+	r.parked = func() { t.Error("parked within the window") }
 	done := writeWhenWaiting(r, wf, []byte("late"))
 	buf := make([]byte, 16)
 	n, err := r.Read(buf)
@@ -60,22 +62,30 @@ func TestSpinningReadGetsWhatComes(t *testing.T) {
 
 // A spinning reader yields between polls: with one P, the writer could not
 // run otherwise, and the Read would spin for its hour.
+// Without the yield, the writer would run only when the runtime preempts
+// the spinner (after 10 ms, thousands of polls); with it, at the first.
 func TestSpinningYieldsToOtherGoroutines(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	rf, wf := pipe(t)
 	r := New(rf, time.Hour)
+	polls := 0
+	r.polled = func() { polls++ }
+	r.parked = func() { t.Error("parked within the window") }
 	done := writeWhenWaiting(r, wf, []byte("x"))
 	buf := make([]byte, 1)
 	n, err := r.Read(buf)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	require.NoError(t, <-done)
+	assert.Less(t, polls, 100, "the spinner kept the only P from the writer")
 }
 
 func TestLongWaitStopsSpinningShortOneResumes(t *testing.T) {
 	rf, wf := pipe(t)
 	r := New(rf, time.Nanosecond)
 	buf := make([]byte, 16)
+	parks := 0
+	r.parked = func() { parks++ }
 
 	// Longer than the window: the next wait parks at once.
 	done := writeWhenWaiting(r, wf, []byte("slow"))
@@ -84,6 +94,7 @@ func TestLongWaitStopsSpinningShortOneResumes(t *testing.T) {
 	require.Equal(t, "slow", string(buf[:n]))
 	require.NoError(t, <-done)
 	require.False(t, r.spin[0], "a wait past the window must stop the spinning")
+	require.Equal(t, 1, parks)
 
 	// Within the window (an hour now): the next one spins again.
 	r.SetWindow(time.Hour)
@@ -93,6 +104,7 @@ func TestLongWaitStopsSpinningShortOneResumes(t *testing.T) {
 	require.Equal(t, "quick", string(buf[:n]))
 	require.NoError(t, <-done)
 	require.True(t, r.spin[0], "a wait within the window must bring the spinning back")
+	require.Equal(t, 2, parks, "it did not spin: the last wait had been too long")
 }
 
 func TestEndOfPipe(t *testing.T) {
@@ -133,6 +145,7 @@ func TestClosedFile(t *testing.T) {
 func TestNoWindowReadsTheFile(t *testing.T) {
 	rf, wf := pipe(t)
 	r := New(rf, 0)
+	assert.Zero(t, r.Window())
 	r.waiting = func() { t.Error("a reader without a window must not poll") }
 	go func() { _, _ = wf.Write([]byte("plain")) }()
 	buf := make([]byte, 16)
