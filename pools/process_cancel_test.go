@@ -116,7 +116,7 @@ func startedTasks(p *pools.ProcessPool) <-chan futures.Awaitable {
 // go without starting them ("dropped").
 func taskEvents(p *pools.ProcessPool) map[string]chan futures.Awaitable {
 	chans := map[string]chan futures.Awaitable{}
-	for _, e := range []string{"sent", "started", "dropped"} {
+	for _, e := range []string{"sent", "started", "dropped", "cancel sent"} {
 		chans[e] = make(chan futures.Awaitable, 10000)
 	}
 	pools.OnTaskEvent(p, func(f futures.Awaitable, event string) { chans[event] <- f })

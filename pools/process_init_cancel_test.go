@@ -31,6 +31,10 @@ func TestProcessPoolTaskCancelledWhileItsChildInitializes(t *testing.T) {
 	waitEvents(t, events["sent"], first, second)
 	require.True(t, first.Cancel(), "pending: the child has not started it")
 	require.True(t, second.Cancel())
+	// The worker hears of the cancellations through its mailbox: the child
+	// must have them in its pipe before it starts reading, or it would
+	// start the tasks (and have their contexts cancelled as they run).
+	waitEvents(t, events["cancel sent"], first, second)
 	g.Open(t, 1)
 	waitEvents(t, events["dropped"], first, second)
 	assert.Equal(t, futures.Cancelled, first.State())

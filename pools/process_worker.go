@@ -751,6 +751,9 @@ func (w *procWorker) futureDone(m *futures.Completed) {
 				c.done = true
 				c.j.release()
 				w.sendCancel(c)
+				if w.pool.onEvent != nil {
+					w.pool.onEvent(m.Future, "cancel sent")
+				}
 			}
 			return
 		}
