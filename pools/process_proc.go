@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -91,9 +92,12 @@ type childProc struct {
 	tail    tailBuffer // the end of its stderr, for crash reports
 	// holding counts the tasks sent to it and not answered (by a result or
 	// a drop): its reader's waits are for an answer while it holds some,
-	// for the next task otherwise (spinread.Reader.SetBusy).
+	// for the next task otherwise (spinread.Reader.SetKind), and a child
+	// that holds some counts as busy in its budget.
 	holding atomic.Int64
+	budget  *spinBudget      // of its result reader's spins: resultSpins
 	spin    *spinread.Reader // of results, for readLoop alone
+	running int              // tasks it said it started and did not finish; readLoop's alone
 
 	// Its owner, a worker actor, attached once: a child started ahead of
 	// time (see ProcessPool.prestart) has none at first, and its
@@ -174,7 +178,9 @@ func (p *ProcessPool) spawnChild() (*childProc, error) {
 	readerDone := make(chan struct{})
 	var forwarders sync.WaitGroup
 	go c.tasks.loop()
+	c.budget = resultSpins
 	c.spin = spinread.New(c.results, p.spinWait)
+	c.spin.SetBudget(c.budget)
 	go c.readLoop(p.maxFrame, readerDone)
 	forwarders.Go(func() {
 		forwardLines(c.stdout, nil, func(line []byte) { p.output.emit(c.displayName(), "stdout", line) })
@@ -241,12 +247,13 @@ func (c *childProc) displayName() string {
 func (c *childProc) readLoop(limit int, done chan struct{}) {
 	defer close(done)
 	defer c.results.Close()
+	defer c.endHolding()
 	r := wire.NewReader(c.spin, limit)
 	for {
 		var msgs []wire.Message
 		var err error
 		for {
-			c.spin.SetBusy(c.holding.Load() > 0)
+			c.spin.SetKind(c.waitKind())
 			var body []byte
 			if body, err = r.Next(); err != nil {
 				break
@@ -258,11 +265,14 @@ func (c *childProc) readLoop(limit int, done chan struct{}) {
 			// body is the reader's buffer, reused by the next frame; of
 			// what a child sends, only a result's output aliases it.
 			switch m := m.(type) {
+			case *wire.Started:
+				c.running++
 			case *wire.Result:
 				m.Output = bytes.Clone(m.Output)
-				c.holding.Add(-1)
+				c.answered()
+				c.running = max(c.running-1, 0)
 			case *wire.Dropped:
-				c.holding.Add(-1)
+				c.answered()
 			}
 			msgs = append(msgs, m)
 			if !r.Buffered() || len(msgs) == 64 {
@@ -278,6 +288,81 @@ func (c *childProc) readLoop(limit int, done chan struct{}) {
 		}
 	}
 }
+
+// Kinds of wait of a result reader (spinread.Reader.SetKind), judged
+// apart: for the result of a task the child runs (as long as the task),
+// for the start of one it holds (at once, unless another runs), for
+// whatever comes after the parent's next task (as long as the caller
+// takes).
+const (
+	waitIdle = iota
+	waitQueued
+	waitRunning
+)
+
+func (c *childProc) waitKind() int {
+	switch {
+	case c.running > 0:
+		return waitRunning
+	case c.holding.Load() > 0:
+		return waitQueued
+	}
+	return waitIdle
+}
+
+// resultSpins bounds the result readers that spin at once, over every
+// pool of the process: a reader may spin while the children holding tasks
+// and the readers spinning leave a CPU (GOMAXPROCS) free. Polling while
+// every CPU has a child at work takes time from the children, and delays
+// the very message polled for.
+var resultSpins = &spinBudget{}
+
+// spinBudget is a spinread.Budget of GOMAXPROCS places, taken by the
+// children that hold tasks (busy) and the readers that spin.
+type spinBudget struct {
+	busy, spinning atomic.Int32
+	cpus           atomic.Int32 // GOMAXPROCS, as the last Acquire saw it
+}
+
+// sent counts a task sent to the child (its worker calls it before the
+// write): a child that held none is busy from now on.
+func (c *childProc) sent() {
+	if c.holding.Add(1) == 1 {
+		c.budget.busy.Add(1)
+	}
+}
+
+// answered counts a task the child answered: one that holds no more is
+// not busy.
+func (c *childProc) answered() {
+	if c.holding.Add(-1) == 0 {
+		c.budget.busy.Add(-1)
+	}
+}
+
+// endHolding, once the child's results end, takes it out of the busy ones
+// for good: holding becomes so negative that no later sent makes it busy.
+func (c *childProc) endHolding() {
+	if c.holding.Swap(math.MinInt64/2) > 0 {
+		c.budget.busy.Add(-1)
+	}
+}
+
+func (b *spinBudget) Acquire() bool {
+	cpus := int32(runtime.GOMAXPROCS(0))
+	b.cpus.Store(cpus)
+	if b.busy.Load()+b.spinning.Add(1) > cpus {
+		b.spinning.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (b *spinBudget) Crowded() bool {
+	return b.busy.Load()+b.spinning.Load() > b.cpus.Load()
+}
+
+func (b *spinBudget) Release() { b.spinning.Add(-1) }
 
 // afterExitDrain is how long the pipes of a dead child are read on: a
 // program it started may have inherited its stdout and outlive it.

@@ -4,10 +4,12 @@ package pools_test
 
 import (
 	"context"
+	"fmt"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/pools"
 )
 
@@ -51,6 +53,44 @@ func BenchmarkProcessPoolTrickle(b *testing.B) {
 			b.ReportMetric(float64((children1-children0).Microseconds())/float64(n), "children-cpu-µs/op")
 			b.ReportMetric(float64((self1-self0).Microseconds())/float64(n), "parent-cpu-µs/op")
 		})
+	}
+}
+
+// burnTask keeps its CPU busy for the given time: a CPU-bound task.
+var burnTask = pools.Register("bench.burn", func(_ context.Context, d time.Duration) (int, error) {
+	n := 0
+	for start := time.Now(); time.Since(start) < d; {
+		n++
+	}
+	return n, nil
+})
+
+// BenchmarkProcessPoolBusy submits b.N CPU-bound tasks of 20 µs and of
+// 200 µs to 2 children and waits for all: every CPU of this machine has a
+// child at work, the case where polling would take CPU time from the tasks
+// (the result readers then park at once, see resultSpins). Per task, with
+// the default spin wait and without.
+func BenchmarkProcessPoolBusy(b *testing.B) {
+	for _, work := range []time.Duration{20 * time.Microsecond, 200 * time.Microsecond} {
+		for _, bc := range []struct {
+			name string
+			opts []pools.Option
+		}{{"spin=default", nil}, {"spin=off", []pools.Option{pools.WithSpinWait(0)}}} {
+			b.Run(fmt.Sprintf("task=%v/%s", work, bc.name), func(b *testing.B) {
+				p := newBenchProcessPool(b, 2, bc.opts...)
+				ctx := context.Background()
+				fs := make([]*futures.Future[int], b.N)
+				b.ResetTimer()
+				for i := range fs {
+					fs[i] = burnTask.Submit(ctx, p, work)
+				}
+				for _, f := range fs {
+					if _, err := f.Result(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 

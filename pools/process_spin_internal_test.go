@@ -49,3 +49,39 @@ func TestProcessPoolSpinWaitReachesTheChild(t *testing.T) {
 		})
 	}
 }
+
+// The result readers' budget: children holding tasks and spinning readers
+// share GOMAXPROCS places.
+func TestSpinBudgetCountsBusyChildrenAndSpinners(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	b := &spinBudget{}
+	a, c := &childProc{budget: b}, &childProc{budget: b}
+
+	require.True(t, b.Acquire(), "nothing busy: room for two")
+	require.True(t, b.Acquire())
+	assert.False(t, b.Acquire(), "two spinning: no room")
+	b.Release()
+	b.Release()
+
+	a.sent()
+	a.sent()
+	assert.Equal(t, int32(1), b.busy.Load(), "a child holding two tasks is one busy child")
+	require.True(t, b.Acquire(), "one busy child: room for one spinner")
+	assert.False(t, b.Crowded())
+	c.sent()
+	assert.True(t, b.Crowded(), "a second child at work crowds out the spinner")
+	assert.False(t, b.Acquire())
+	b.Release()
+
+	a.answered()
+	assert.Equal(t, int32(2), b.busy.Load(), "still holding one")
+	a.answered()
+	assert.Equal(t, int32(1), b.busy.Load(), "holding none: not busy")
+
+	c.endHolding()
+	assert.Equal(t, int32(0), b.busy.Load(), "a child whose results ended is not busy")
+	c.sent() // to a dead child: its write fails, its reader is gone
+	assert.Equal(t, int32(0), b.busy.Load(), "and never is again")
+	a.endHolding()
+	assert.Equal(t, int32(0), b.busy.Load())
+}

@@ -493,7 +493,7 @@ func (w *procWorker) send(j job) {
 			Err: fmt.Errorf("%w: %d bytes, limit %d (WithMaxFrameSize)", ErrFrameTooLarge, n, w.pool.maxFrame)})
 		return
 	}
-	w.proc.holding.Add(1) // before its answer can come
+	w.proc.sent() // before its answer can come
 	w.proc.tasks.write(frame)
 	if w.pool.onEvent != nil {
 		w.pool.onEvent(f, "sent")

@@ -134,6 +134,7 @@ var groups = []struct {
 	{"process pool: submit all", regexp.MustCompile(`ProcessPoolSubmitAll`)},
 	{"process pool: map, chunks of 100", regexp.MustCompile(`ProcessPoolMapChunked`)},
 	{"process pool: cold start", regexp.MustCompile(`ProcessPoolColdStart`)},
+	{"process pool: CPU-bound tasks, every CPU busy", regexp.MustCompile(`ProcessPoolBusy`)},
 	{"remote", regexp.MustCompile(`Remote`)},
 }
 

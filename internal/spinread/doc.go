@@ -18,3 +18,19 @@
 // the Go scheduler's spinning threads and of Linux's busy polling, on a
 // pipe.
 package spinread
+
+// Kinds is how many kinds of wait a Reader judges apart (see
+// Reader.SetKind).
+const Kinds = 4
+
+// Budget bounds how many readers spin at once, for a caller that knows
+// when polling would take CPU time from work (every CPU busy already).
+// Acquire reports whether one more reader may spin now; each Acquire that
+// returned true is followed by one Release, when the spin ends. A spinning
+// reader asks Crowded between polls, and parks when it is true: the work
+// may have grown since the spin began.
+type Budget interface {
+	Acquire() bool
+	Crowded() bool
+	Release()
+}

@@ -16,8 +16,9 @@ type Reader struct {
 	f      *os.File
 	rc     syscall.RawConn // nil: every Read is the file's
 	window time.Duration   // 0: never spin
-	busy   bool            // the kind of the next waits (see SetBusy)
-	spin   [2]bool         // per kind: the last wait ended within the window
+	kind   int             // of the next waits (see SetKind)
+	spin   [Kinds]bool     // per kind: the last wait ended within the window
+	budget Budget          // nil: spin whenever the kind's history says so
 
 	p   []byte // tryRead's arguments and results
 	n   int
@@ -34,7 +35,10 @@ type Reader struct {
 // from os.Pipe are), spinning for at most window per Read; with window 0
 // it reads f as f.Read does.
 func New(f *os.File, window time.Duration) *Reader {
-	r := &Reader{f: f, spin: [2]bool{true, true}}
+	r := &Reader{f: f}
+	for k := range r.spin {
+		r.spin[k] = true
+	}
 	r.try = r.tryRead
 	if rc, err := f.SyscallConn(); err == nil {
 		r.rc = rc
@@ -49,18 +53,21 @@ func (r *Reader) SetWindow(window time.Duration) { r.window = max(window, 0) }
 // Window returns the spin window.
 func (r *Reader) Window() time.Duration { return r.window }
 
-// SetBusy says what the next waits are for: busy, the answer to something
-// the writer is doing (a task it runs); idle, whatever the writer does
-// next. Waits of the two kinds are judged apart: a worker whose tasks are
-// quick but come seldom spins for their answers, not between them.
-func (r *Reader) SetBusy(busy bool) { r.busy = busy }
-
-func (r *Reader) kind() int {
-	if r.busy {
-		return 1
+// SetKind says what the next waits are for, one of [Kinds] kinds the
+// caller defines (say, the answer to a task the writer runs, or whatever
+// it does next), each judged on its own history: a reader whose answers
+// come quickly but whose tasks come seldom spins for the answers, not
+// between them. A kind out of range is taken as 0.
+func (r *Reader) SetKind(k int) {
+	if k < 0 || k >= Kinds {
+		k = 0
 	}
-	return 0
+	r.kind = k
 }
+
+// SetBudget makes every spin ask b first: a reader b refuses parks at
+// once. nil spins whenever the kind's history says so.
+func (r *Reader) SetBudget(b Budget) { r.budget = b }
 
 // Read reads into p, spinning first when nothing is there (see the
 // package's documentation).
@@ -75,17 +82,14 @@ func (r *Reader) Read(p []byte) (int, error) {
 		r.waiting()
 	}
 	start := time.Now()
-	k := r.kind()
-	if r.spin[k] {
-		for time.Since(start) < r.window {
-			runtime.Gosched()
-			n, err, ok := r.poll(p)
-			if r.polled != nil {
-				r.polled()
-			}
-			if ok {
-				return n, err
-			}
+	k := r.kind
+	if r.spin[k] && (r.budget == nil || r.budget.Acquire()) {
+		n, err, ok := r.spinFor(p, start)
+		if r.budget != nil {
+			r.budget.Release()
+		}
+		if ok {
+			return n, err
 		}
 	}
 	if r.parked != nil {
@@ -94,6 +98,24 @@ func (r *Reader) Read(p []byte) (int, error) {
 	n, err := r.f.Read(p)
 	r.spin[k] = time.Since(start) <= r.window
 	return n, err
+}
+
+// spinFor polls until the window from start has passed.
+func (r *Reader) spinFor(p []byte, start time.Time) (int, error, bool) {
+	for time.Since(start) < r.window {
+		runtime.Gosched()
+		n, err, ok := r.poll(p)
+		if r.polled != nil {
+			r.polled()
+		}
+		if ok {
+			return n, err, true
+		}
+		if r.budget != nil && r.budget.Crowded() {
+			break
+		}
+	}
+	return 0, nil, false
 }
 
 // poll tries one non-blocking read. It reports false when there is nothing

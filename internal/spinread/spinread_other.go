@@ -19,7 +19,10 @@ func (r *Reader) SetWindow(time.Duration) {}
 // Window returns 0: no spinning here.
 func (r *Reader) Window() time.Duration { return 0 }
 
-// SetBusy does nothing here.
-func (r *Reader) SetBusy(bool) {}
+// SetKind does nothing here.
+func (r *Reader) SetKind(int) {}
+
+// SetBudget does nothing here.
+func (r *Reader) SetBudget(Budget) {}
 
 func (r *Reader) Read(p []byte) (int, error) { return r.f.Read(p) }

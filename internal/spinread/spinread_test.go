@@ -159,7 +159,7 @@ func TestBusyAndIdleWaitsAreJudgedApart(t *testing.T) {
 	rf, wf := pipe(t)
 	r := New(rf, time.Nanosecond)
 	buf := make([]byte, 16)
-	r.SetBusy(false)
+	r.SetKind(0)
 	done := writeWhenWaiting(r, wf, []byte("idle"))
 	_, err := r.Read(buf)
 	require.NoError(t, err)
@@ -167,10 +167,98 @@ func TestBusyAndIdleWaitsAreJudgedApart(t *testing.T) {
 	require.False(t, r.spin[0], "a long idle wait stops spinning between answers")
 	require.True(t, r.spin[1], "not for answers")
 
-	r.SetBusy(true)
+	r.SetKind(1)
 	done = writeWhenWaiting(r, wf, []byte("busy"))
 	_, err = r.Read(buf)
 	require.NoError(t, err)
 	require.NoError(t, <-done)
 	require.False(t, r.spin[1])
+}
+
+// budget is a Budget of n places, counting what it was asked; crowded
+// says whether spinning readers should stop.
+type budget struct {
+	free, acquired, released int
+	crowded                  func() bool
+}
+
+func (b *budget) Crowded() bool { return b.crowded != nil && b.crowded() }
+
+func (b *budget) Acquire() bool {
+	if b.free == 0 {
+		return false
+	}
+	b.free--
+	b.acquired++
+	return true
+}
+
+func (b *budget) Release() { b.free++; b.released++ }
+
+func TestBudgetRefusedParksAtOnce(t *testing.T) {
+	rf, wf := pipe(t)
+	r := New(rf, time.Hour)
+	b := &budget{}
+	r.SetBudget(b)
+	polls, parks := 0, 0
+	r.polled = func() { polls++ }
+	r.parked = func() { parks++ }
+	done := writeWhenWaiting(r, wf, []byte("x"))
+	_, err := r.Read(make([]byte, 1))
+	require.NoError(t, err)
+	require.NoError(t, <-done)
+	assert.Zero(t, polls, "no place: no spin")
+	assert.Equal(t, 1, parks)
+	assert.True(t, r.spin[0], "a refused spin is no judgement of the wait")
+}
+
+func TestBudgetGrantedIsGivenBack(t *testing.T) {
+	rf, wf := pipe(t)
+	r := New(rf, time.Hour)
+	b := &budget{free: 1}
+	r.SetBudget(b)
+	r.parked = func() { t.Error("parked within the window") }
+	done := writeWhenWaiting(r, wf, []byte("x"))
+	_, err := r.Read(make([]byte, 1))
+	require.NoError(t, err)
+	require.NoError(t, <-done)
+	assert.Equal(t, 1, b.acquired)
+	assert.Equal(t, 1, b.released)
+	assert.Equal(t, 1, b.free)
+
+	// A spin that runs out gives its place back too.
+	r.SetWindow(time.Nanosecond)
+	done = writeWhenWaiting(r, wf, []byte("y"))
+	r.parked = nil
+	_, err = r.Read(make([]byte, 1))
+	require.NoError(t, err)
+	require.NoError(t, <-done)
+	assert.Equal(t, b.acquired, b.released)
+}
+
+// A spin that began with room stops when the budget grows crowded.
+func TestCrowdedBudgetEndsASpin(t *testing.T) {
+	rf, wf := pipe(t)
+	r := New(rf, time.Hour)
+	polls := 0
+	b := &budget{free: 1, crowded: func() bool { return polls >= 3 }}
+	r.SetBudget(b)
+	r.polled = func() { polls++ }
+	parked := make(chan struct{})
+	r.parked = func() { close(parked) }
+	go func() { <-parked; _, _ = wf.Write([]byte("x")) }()
+	_, err := r.Read(make([]byte, 1))
+	require.NoError(t, err)
+	assert.Equal(t, 3, polls, "it parked at the first crowded check")
+	assert.Equal(t, 1, b.released)
+}
+
+func TestKindOutOfRangeIsZero(t *testing.T) {
+	r := New(os.Stdin, time.Hour)
+	r.SetKind(Kinds)
+	assert.Zero(t, r.kind)
+	r.SetKind(-1)
+	assert.Zero(t, r.kind)
+	r.SetKind(Kinds - 1)
+	assert.Equal(t, Kinds-1, r.kind)
 }
