@@ -230,7 +230,7 @@ func (c *childWorker) protocolError(err error) int {
 // exits at once.
 func (c *childWorker) readLoop() {
 	for {
-		// One kind of wait (see spinread.Reader.SetBusy): the reader, which
+		// One kind of wait (see spinread.Reader.SetKind): the reader, which
 		// has just handed a task to the runner, nearly always waits while
 		// the child holds one, and what it waits for is the next task.
 		body, err := c.in.Next()

@@ -220,12 +220,12 @@ func WithPrefetch(n int) Option {
 // yielding to the process's other goroutines, and only while recent waits
 // of the same kind ended within d (a child that waits longer than d for
 // its tasks, or runs tasks longer than d, sleeps at once). Result readers
-// poll only while a CPU (GOMAXPROCS) is left over by the children holding
-// tasks and the readers polling already, over every pool of the process:
-// when every CPU has a child at work, polling would take time from the
-// tasks. The default is
-// 50 µs with two or more usable CPUs (GOMAXPROCS), 0 (never poll) with
-// one; 0 turns it off; d must be in [0, 1s]. See docs/performance.md for
+// poll only while a place of GOMAXPROCS is left over by the children
+// holding tasks (computing or not) and the readers polling already, over
+// every pool of the process: when every CPU may have a child at work,
+// polling would take time from the tasks. The default is 50 µs with two
+// or more usable CPUs (GOMAXPROCS), 0 (never poll) with one; 0 turns it
+// off; d must be in [0, 1s]. See docs/performance.md for
 // what it buys and costs. Process pool only.
 func WithSpinWait(d time.Duration) Option {
 	return func(c *config) {

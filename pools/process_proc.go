@@ -91,8 +91,8 @@ type childProc struct {
 	stderr  *os.File
 	tail    tailBuffer // the end of its stderr, for crash reports
 	// holding counts the tasks sent to it and not answered (by a result or
-	// a drop): its reader's waits are for an answer while it holds some,
-	// for the next task otherwise (spinread.Reader.SetKind), and a child
+	// a drop): its reader's waits are for a start or a result while it
+	// holds some, for the next task otherwise (see waitKind), and a child
 	// that holds some counts as busy in its budget.
 	holding atomic.Int64
 	budget  *spinBudget      // of its result reader's spins: resultSpins
@@ -312,9 +312,9 @@ func (c *childProc) waitKind() int {
 
 // resultSpins bounds the result readers that spin at once, over every
 // pool of the process: a reader may spin while the children holding tasks
-// and the readers spinning leave a CPU (GOMAXPROCS) free. Polling while
-// every CPU has a child at work takes time from the children, and delays
-// the very message polled for.
+// (computing or not: the pool cannot tell) and the readers spinning leave
+// a place of GOMAXPROCS free. Polling while every CPU has a child at work
+// takes time from the children, and delays the very message polled for.
 var resultSpins = &spinBudget{}
 
 // spinBudget is a spinread.Budget of GOMAXPROCS places, taken by the
@@ -322,6 +322,7 @@ var resultSpins = &spinBudget{}
 type spinBudget struct {
 	busy, spinning atomic.Int32
 	cpus           atomic.Int32 // GOMAXPROCS, as the last Acquire saw it
+	places         func() int   // nil: runtime.GOMAXPROCS(0); tests set it
 }
 
 // sent counts a task sent to the child (its worker calls it before the
@@ -349,7 +350,12 @@ func (c *childProc) endHolding() {
 }
 
 func (b *spinBudget) Acquire() bool {
-	cpus := int32(runtime.GOMAXPROCS(0))
+	var cpus int32
+	if b.places != nil {
+		cpus = int32(b.places())
+	} else {
+		cpus = int32(runtime.GOMAXPROCS(0))
+	}
 	b.cpus.Store(cpus)
 	if b.busy.Load()+b.spinning.Add(1) > cpus {
 		b.spinning.Add(-1)

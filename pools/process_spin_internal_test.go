@@ -8,9 +8,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actorfutures/actorfutures/internal/spinread"
+	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+var internalGateTask = Register("internal.gate", func(ctx context.Context, dir string) (int, error) {
+	return 0, testproc.Wait(ctx, dir)
+})
 
 var internalSpinWaitTask = Register("internal.spinWait", func(context.Context, int) (time.Duration, error) {
 	return childTasks.Window(), nil
@@ -53,8 +59,7 @@ func TestProcessPoolSpinWaitReachesTheChild(t *testing.T) {
 // The result readers' budget: children holding tasks and spinning readers
 // share GOMAXPROCS places.
 func TestSpinBudgetCountsBusyChildrenAndSpinners(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
-	b := &spinBudget{}
+	b := &spinBudget{places: func() int { return 2 }}
 	a, c := &childProc{budget: b}, &childProc{budget: b}
 
 	require.True(t, b.Acquire(), "nothing busy: room for two")
@@ -84,4 +89,31 @@ func TestSpinBudgetCountsBusyChildrenAndSpinners(t *testing.T) {
 	assert.Equal(t, int32(0), b.busy.Load(), "and never is again")
 	a.endHolding()
 	assert.Equal(t, int32(0), b.busy.Load())
+}
+
+// Children holding tasks count as busy in the result readers' budget, from
+// the task sent to its answer, and the result readers spin on that budget.
+func TestProcessPoolChildrenHoldingTasksAreBusy(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	before := resultSpins.busy.Load()
+	p, err := NewProcessPool(WithMaxWorkers(2), WithPrefetch(0))
+	require.NoError(t, err)
+	defer func() { require.NoError(t, p.Shutdown(ctx)) }()
+	g := testproc.NewGate(t)
+	a := internalGateTask.Submit(ctx, p, g.Dir)
+	b := internalGateTask.Submit(ctx, p, g.Dir)
+	g.WaitStarted(t, 2)
+	assert.Equal(t, before+2, resultSpins.busy.Load(), "two children, each holding a task")
+	g.Open(t, 2)
+	for _, f := range []interface {
+		Result(context.Context) (int, error)
+	}{a, b} {
+		_, err := f.Result(ctx)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before, resultSpins.busy.Load(), "answered: neither is busy")
+	<-p.warmDone
+	require.NotNil(t, p.warm)
+	assert.Equal(t, spinread.Budget(resultSpins), p.warm.spin.Budget(), "the result reader spins on the budget")
 }

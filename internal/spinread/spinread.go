@@ -69,6 +69,9 @@ func (r *Reader) SetKind(k int) {
 // once. nil spins whenever the kind's history says so.
 func (r *Reader) SetBudget(b Budget) { r.budget = b }
 
+// Budget returns the budget set by SetBudget.
+func (r *Reader) Budget() Budget { return r.budget }
+
 // Read reads into p, spinning first when nothing is there (see the
 // package's documentation).
 func (r *Reader) Read(p []byte) (int, error) {

@@ -25,4 +25,7 @@ func (r *Reader) SetKind(int) {}
 // SetBudget does nothing here.
 func (r *Reader) SetBudget(Budget) {}
 
+// Budget returns nil: no spinning here.
+func (r *Reader) Budget() Budget { return nil }
+
 func (r *Reader) Read(p []byte) (int, error) { return r.f.Read(p) }

@@ -209,7 +209,7 @@ func TestBudgetRefusedParksAtOnce(t *testing.T) {
 	require.NoError(t, <-done)
 	assert.Zero(t, polls, "no place: no spin")
 	assert.Equal(t, 1, parks)
-	assert.True(t, r.spin[0], "a refused spin is no judgement of the wait")
+	assert.True(t, r.spin[0], "the wait, short of the window, is judged as any")
 }
 
 func TestBudgetGrantedIsGivenBack(t *testing.T) {
@@ -239,7 +239,8 @@ func TestBudgetGrantedIsGivenBack(t *testing.T) {
 // A spin that began with room stops when the budget grows crowded.
 func TestCrowdedBudgetEndsASpin(t *testing.T) {
 	rf, wf := pipe(t)
-	r := New(rf, time.Hour)
+	r := New(rf, time.Second) // were Crowded not asked, a second of polls, and then the park
+
 	polls := 0
 	b := &budget{free: 1, crowded: func() bool { return polls >= 3 }}
 	r.SetBudget(b)
