@@ -53,17 +53,8 @@ func benchProcessPoolRoundTrip(b *testing.B, opts ...pools.Option) {
 func BenchmarkProcessPoolSubmitAll(b *testing.B) {
 	p := newBenchProcessPool(b, 2)
 	ctx := context.Background()
-	fs := make([]*futures.Future[int], b.N)
 	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range fs {
-		fs[i] = identityTask.Submit(ctx, p, i)
-	}
-	for _, f := range fs {
-		if _, err := f.Result(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
+	submitAllAndWait(b, func(i int) *futures.Future[int] { return identityTask.Submit(ctx, p, i) })
 }
 
 // BenchmarkProcessPoolMapChunked maps the task over b.N inputs in chunks

@@ -321,8 +321,14 @@ var resultSpins = &spinBudget{}
 // children that hold tasks (busy) and the readers that spin.
 type spinBudget struct {
 	busy, spinning atomic.Int32
-	cpus           atomic.Int32 // GOMAXPROCS, as the last Acquire saw it
-	places         func() int   // nil: runtime.GOMAXPROCS(0); tests set it
+	places         func() int // nil: runtime.GOMAXPROCS(0); tests set it
+}
+
+func (b *spinBudget) size() int32 {
+	if b.places != nil {
+		return int32(b.places())
+	}
+	return int32(runtime.GOMAXPROCS(0))
 }
 
 // sent counts a task sent to the child (its worker calls it before the
@@ -350,14 +356,7 @@ func (c *childProc) endHolding() {
 }
 
 func (b *spinBudget) Acquire() bool {
-	var cpus int32
-	if b.places != nil {
-		cpus = int32(b.places())
-	} else {
-		cpus = int32(runtime.GOMAXPROCS(0))
-	}
-	b.cpus.Store(cpus)
-	if b.busy.Load()+b.spinning.Add(1) > cpus {
+	if b.busy.Load()+b.spinning.Add(1) > b.size() {
 		b.spinning.Add(-1)
 		return false
 	}
@@ -365,7 +364,7 @@ func (b *spinBudget) Acquire() bool {
 }
 
 func (b *spinBudget) Crowded() bool {
-	return b.busy.Load()+b.spinning.Load() > b.cpus.Load()
+	return b.busy.Load()+b.spinning.Load() > b.size()
 }
 
 func (b *spinBudget) Release() { b.spinning.Add(-1) }

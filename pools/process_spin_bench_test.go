@@ -13,6 +13,13 @@ import (
 	"github.com/actorfutures/actorfutures/pools"
 )
 
+// spinCases are the pools a spin benchmark compares: the default spin
+// wait, and none.
+var spinCases = []struct {
+	name string
+	opts []pools.Option
+}{{"spin=default", nil}, {"spin=off", []pools.Option{pools.WithSpinWait(0)}}}
+
 // BenchmarkProcessPoolRoundTripNoSpin is BenchmarkProcessPoolRoundTrip
 // with WithSpinWait(0): children and workers sleep on their pipes as soon
 // as nothing is there, and each message wakes its reader.
@@ -27,10 +34,7 @@ func BenchmarkProcessPoolRoundTripNoSpin(b *testing.B) {
 // the CPU time the children and this process spent per task, with the
 // default spin wait and without; the difference is the spinning's price.
 func BenchmarkProcessPoolTrickle(b *testing.B) {
-	for _, bc := range []struct {
-		name string
-		opts []pools.Option
-	}{{"spin=default", nil}, {"spin=off", []pools.Option{pools.WithSpinWait(0)}}} {
+	for _, bc := range spinCases {
 		b.Run(bc.name, func(b *testing.B) {
 			ctx := context.Background()
 			self0, children0 := cpuTimes(b)
@@ -72,23 +76,11 @@ var burnTask = pools.Register("bench.burn", func(_ context.Context, d time.Durat
 // the default spin wait and without.
 func BenchmarkProcessPoolBusy(b *testing.B) {
 	for _, work := range []time.Duration{20 * time.Microsecond, 200 * time.Microsecond} {
-		for _, bc := range []struct {
-			name string
-			opts []pools.Option
-		}{{"spin=default", nil}, {"spin=off", []pools.Option{pools.WithSpinWait(0)}}} {
+		for _, bc := range spinCases {
 			b.Run(fmt.Sprintf("task=%v/%s", work, bc.name), func(b *testing.B) {
 				p := newBenchProcessPool(b, 2, bc.opts...)
 				ctx := context.Background()
-				fs := make([]*futures.Future[int], b.N)
-				b.ResetTimer()
-				for i := range fs {
-					fs[i] = burnTask.Submit(ctx, p, work)
-				}
-				for _, f := range fs {
-					if _, err := f.Result(ctx); err != nil {
-						b.Fatal(err)
-					}
-				}
+				submitAllAndWait(b, func(int) *futures.Future[int] { return burnTask.Submit(ctx, p, work) })
 			})
 		}
 	}

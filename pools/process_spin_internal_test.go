@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actorfutures/actorfutures/futures"
 	"github.com/actorfutures/actorfutures/internal/spinread"
 	"github.com/actorfutures/actorfutures/internal/testproc"
 	"github.com/stretchr/testify/assert"
@@ -106,9 +107,7 @@ func TestProcessPoolChildrenHoldingTasksAreBusy(t *testing.T) {
 	g.WaitStarted(t, 2)
 	assert.Equal(t, before+2, resultSpins.busy.Load(), "two children, each holding a task")
 	g.Open(t, 2)
-	for _, f := range []interface {
-		Result(context.Context) (int, error)
-	}{a, b} {
+	for _, f := range []*futures.Future[int]{a, b} {
 		_, err := f.Result(ctx)
 		require.NoError(t, err)
 	}
